@@ -1,0 +1,97 @@
+# Jiuzhu (救助社工). The two commands a newcomer needs:
+#   make run    build everything and serve on http://127.0.0.1:8080 (data in ./data)
+#   make test   run every test (installs chromium and brotli when missing and root)
+
+GO      ?= go
+ADDR    ?= 127.0.0.1:8080
+DATA    ?= ./data
+BIN     := bin/jiuzhu
+DIST    := web/dist
+# The WebAssembly app and the benchmark's minimal app are built the same way.
+WASMFLAGS := -trimpath -ldflags="-s -w"
+WASM_EXEC := $(shell $(GO) env GOROOT)/lib/wasm
+
+.PHONY: all build wasm server run test test-go test-js vet fmt deps size bench clean
+.DELETE_ON_ERROR:
+
+all: build
+
+## build: the WebAssembly app (+ .br/.gz) and the server binary that embeds it
+build: wasm server
+
+wasm: $(DIST)/app.wasm.gz $(DIST)/app.wasm.br
+
+# go build always rewrites its output; copy it over only when it changed, so
+# the slow compression below reruns only for a new app.
+$(DIST)/app.wasm: FORCE
+	@mkdir -p build $(DIST)
+	GOOS=js GOARCH=wasm $(GO) build $(WASMFLAGS) -o build/app.wasm ./app/wasm
+	@cmp -s build/app.wasm $@ || cp build/app.wasm $@
+
+%.wasm.gz: %.wasm
+	gzip -9 -n -c $< > $@
+
+# brotli is a Debian package; without it the server serves gzip only.
+%.wasm.br: %.wasm
+	@if command -v brotli >/dev/null; then \
+		echo "brotli -q 11 $<"; brotli -q 11 -c $< > $@; \
+	else \
+		echo "note: brotli not installed (apt-get install brotli); serving gzip only"; rm -f $@; \
+	fi
+
+server:
+	@mkdir -p bin
+	$(GO) build -trimpath -o $(BIN) ./server/cmd/jiuzhu
+
+## run: build and serve
+run: build
+	$(BIN) serve --addr $(ADDR) --data $(DATA)
+
+## deps: what the tests need beyond Go (chromium for browser tests, brotli)
+deps:
+	@missing=""; \
+	command -v chromium >/dev/null || command -v chromium-browser >/dev/null || missing="$$missing chromium"; \
+	command -v brotli >/dev/null || missing="$$missing brotli"; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "installing:$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else \
+			echo "The tests need:$$missing. Install them (Debian: sudo apt-get install$$missing) and run make test again."; exit 1; \
+		fi; \
+	fi
+
+## test: vet, then every test: native with -race (incl. browser end-to-end), and shared/ under GOOS=js
+test: deps build vet test-go test-js
+
+test-go:
+	$(GO) test -race -timeout 30m ./...
+
+test-js:
+	PATH="$$PATH:$(WASM_EXEC)" GOOS=js GOARCH=wasm $(GO) test -timeout 20m ./shared/...
+
+vet:
+	@test -z "$$(gofmt -l app server shared web)" || { echo "gofmt needed:"; gofmt -l app server shared web; exit 1; }
+	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet ./app/... ./shared/...
+
+fmt:
+	gofmt -w app server shared web
+
+## size: app.wasm raw/brotli/gzip next to a minimal go-app app built the same way
+size: wasm build/minimal/dist/app.wasm.gz build/minimal/dist/app.wasm.br
+	@$(GO) run ./app/bench/sizes $(DIST) build/minimal/dist
+
+build/minimal/dist/app.wasm: FORCE
+	@mkdir -p build/minimal/dist
+	GOOS=js GOARCH=wasm $(GO) build $(WASMFLAGS) -o build/minimal/app.wasm ./app/bench/minimal
+	@cmp -s build/minimal/app.wasm $@ || cp build/minimal/app.wasm $@
+
+FORCE:
+
+## bench: size, then load time (first and repeat, CPU 4x) against the minimal app
+bench: deps build size
+	$(GO) test -count=1 -run '^$$' -bench BenchmarkLoad -benchtime 1x -timeout 30m ./server/e2e
+
+clean:
+	rm -rf build bin $(DIST)/app.wasm $(DIST)/app.wasm.br $(DIST)/app.wasm.gz

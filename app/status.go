@@ -1,0 +1,131 @@
+package app
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	goapp "github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"jiuzhu/shared/i18n"
+)
+
+// How often the connection to the server is checked while a page is open,
+// and how long one check may take.
+const (
+	probeEvery   = 30 * time.Second
+	probeTimeout = 5 * time.Second
+)
+
+// netState is what is known of the connection to the server.
+type netState int
+
+const (
+	netUnknown netState = iota // not checked yet (also while prerendering)
+	netOnline
+	netOffline
+)
+
+// statusBadge shows whether the server can be reached: "online" only when
+// the browser has a network and the server answered its last health check.
+// It is text as well as colour, so it reads the same to everyone.
+type statusBadge struct {
+	goapp.Compo
+	lang    string
+	state   netState
+	release []func()
+}
+
+func (s *statusBadge) OnMount(ctx goapp.Context) {
+	observeLang(ctx, &s.lang)
+	ctx.ObserveState(stateOnline, &s.state)
+	for _, ev := range []string{"online", "offline"} {
+		s.release = append(s.release, onWindowEvent(ev, func() {
+			ctx.Dispatch(func(ctx goapp.Context) { s.probe(ctx) })
+		}))
+	}
+	s.probe(ctx)
+	s.schedule(ctx)
+}
+
+func (s *statusBadge) OnDismount() {
+	for _, r := range s.release {
+		r()
+	}
+	s.release = nil
+}
+
+func (s *statusBadge) schedule(ctx goapp.Context) {
+	ctx.After(probeEvery, func(ctx goapp.Context) {
+		if !s.Mounted() {
+			return
+		}
+		s.probe(ctx)
+		s.schedule(ctx)
+	})
+}
+
+// probe asks the server's /healthz (never cached by the service worker) and
+// publishes the result to every page.
+func (s *statusBadge) probe(ctx goapp.Context) {
+	if !navigatorOnline() {
+		ctx.SetState(stateOnline, netOffline)
+		return
+	}
+	ctx.Async(func() {
+		st := netOffline
+		if reachable() {
+			st = netOnline
+		}
+		ctx.Dispatch(func(ctx goapp.Context) { ctx.SetState(stateOnline, st) })
+	})
+}
+
+func (s *statusBadge) Render() ui {
+	l := langOf(s.lang)
+	badge := goapp.Span().ID("net-status").Aria("live", "polite")
+	switch s.state {
+	case netOnline:
+		return badge.Class("jz-status online").Text(i18n.T(l, i18n.StatusOnline))
+	case netOffline:
+		return badge.Class("jz-status offline").Title(i18n.T(l, i18n.StatusOfflineHint)).
+			Text(i18n.T(l, i18n.StatusOffline))
+	}
+	return badge.Class("jz-status checking").Text(i18n.T(l, i18n.StatusChecking))
+}
+
+func reachable() bool {
+	c, cancel := context.WithTimeout(context.Background(), probeTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(c, http.MethodGet, "/healthz", nil)
+	if err != nil {
+		return false
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return false
+	}
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
+}
+
+func navigatorOnline() bool {
+	if !goapp.IsClient {
+		return false
+	}
+	return goapp.Window().Get("navigator").Get("onLine").Bool()
+}
+
+// onWindowEvent calls f whenever window fires event; the returned function
+// removes the listener.
+func onWindowEvent(event string, f func()) func() {
+	if !goapp.IsClient {
+		return func() {}
+	}
+	fn := goapp.FuncOf(func(goapp.Value, []goapp.Value) any { f(); return nil })
+	goapp.Window().Call("addEventListener", event, fn)
+	return func() {
+		goapp.Window().Call("removeEventListener", event, fn)
+		fn.Release()
+	}
+}

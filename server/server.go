@@ -1,0 +1,126 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"jiuzhu/server/store"
+	"jiuzhu/server/store/bolt"
+	"jiuzhu/web"
+)
+
+// Config is what the server needs to start.
+type Config struct {
+	// DataDir holds the database file.
+	DataDir string
+	// Web, when set, replaces the embedded web files: a directory with
+	// static/ and dist/ laid out as in the repository's web/. For developing
+	// the app without rebuilding the server.
+	Web fs.FS
+	// Logger receives the server's log; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// Server is a running Jiuzhu server's state.
+type Server struct {
+	store   store.Store
+	assets  *web.Assets
+	handler http.Handler
+	log     *slog.Logger
+}
+
+// New opens the store in cfg.DataDir and prepares the handlers. It fails
+// fast, with an error naming the path, when the data directory cannot be
+// written or another server holds it.
+func New(cfg Config) (*Server, error) {
+	lg := cfg.Logger
+	if lg == nil {
+		lg = slog.Default()
+	}
+	static, dist := web.Static(), web.Dist()
+	if cfg.Web != nil {
+		var err error
+		if static, err = fs.Sub(cfg.Web, "static"); err != nil {
+			return nil, err
+		}
+		if dist, err = fs.Sub(cfg.Web, "dist"); err != nil {
+			return nil, err
+		}
+	}
+	a, err := web.Load(static, dist)
+	if err != nil {
+		return nil, err
+	}
+	if !a.Built() {
+		lg.Warn("app.wasm is not built; the app will not load until `make build` has run")
+	}
+	st, err := bolt.Open(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{store: st, assets: a, log: lg}
+	s.handler = s.routes()
+	return s, nil
+}
+
+// Version is the build's content hash: the hash of the app and its files.
+// A client whose service worker holds another version updates itself.
+func (s *Server) Version() string { return s.assets.Version() }
+
+// Handler is the server's HTTP handler.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.Handle("/", newPWA(s.assets))
+	return mux
+}
+
+// Serve answers HTTP on ln until ctx is cancelled, then shuts down
+// gracefully (waiting up to 10 s for requests in flight). It does not close
+// the store: call Close after Serve returns.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdown); err != nil {
+		return fmt.Errorf("shutting down: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// Close closes the store.
+func (s *Server) Close() error { return s.store.Close() }
+
+// BuildVersion is the content hash of the web files embedded in this
+// binary, the version New reports for them.
+func BuildVersion() (string, error) {
+	a, err := web.Load(web.Static(), web.Dist())
+	if err != nil {
+		return "", err
+	}
+	return a.Version(), nil
+}

@@ -1,0 +1,48 @@
+package bolt
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	bbolt "go.etcd.io/bbolt"
+
+	"jiuzhu/server/store"
+)
+
+// migrations bring a file from schema version i to i+1; index i holds the
+// step from i. They run in one transaction each, in order, at Open. A
+// migration is never edited once released: add a new one.
+var migrations = []func(tx *bbolt.Tx) error{
+	// 0 → 1: the meta bucket, which holds the schema version.
+	func(tx *bbolt.Tx) error {
+		_, err := tx.CreateBucketIfNotExists(bucketMeta)
+		return err
+	},
+}
+
+// SchemaVersion is the version this build writes.
+var SchemaVersion = uint64(len(migrations))
+
+func (d *DB) migrate() error {
+	var have uint64
+	if err := d.db.View(func(tx *bbolt.Tx) error { have = schemaVersion(tx); return nil }); err != nil {
+		return err
+	}
+	if have > SchemaVersion {
+		return fmt.Errorf("schema version %d, this build knows up to %d: %w", have, SchemaVersion, store.ErrNewerSchema)
+	}
+	for v := have; v < SchemaVersion; v++ {
+		err := d.db.Update(func(tx *bbolt.Tx) error {
+			if err := migrations[v](tx); err != nil {
+				return err
+			}
+			var buf [8]byte
+			binary.BigEndian.PutUint64(buf[:], v+1)
+			return tx.Bucket(bucketMeta).Put(keySchema, buf[:])
+		})
+		if err != nil {
+			return fmt.Errorf("migration %d→%d: %w", v, v+1, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,25 @@
+package store
+
+import "errors"
+
+// Errors returned when a store cannot be opened. Implementations wrap them
+// (with %w) in an *OpenError that names the path.
+var (
+	// ErrLocked means another process holds the store.
+	ErrLocked = errors.New("in use by another jiuzhu server")
+	// ErrNewerSchema means the data was written by a newer version of the
+	// server than this one.
+	ErrNewerSchema = errors.New("written by a newer version of jiuzhu")
+)
+
+// OpenError is returned when the store at Path cannot be opened.
+type OpenError struct {
+	Path string
+	Err  error
+}
+
+func (e *OpenError) Error() string {
+	return "data store " + e.Path + ": " + e.Err.Error()
+}
+
+func (e *OpenError) Unwrap() error { return e.Err }

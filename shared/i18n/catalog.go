@@ -1,0 +1,98 @@
+package i18n
+
+// Key names one label of the catalog.
+type Key string
+
+// The catalog's keys, grouped by where the label appears.
+const (
+	AppName        Key = "app.name"
+	AppTagline     Key = "app.tagline"
+	AppLoading     Key = "app.loading"
+	NavHome        Key = "nav.home"
+	NavCases       Key = "nav.cases"
+	NavGroups      Key = "nav.groups"
+	NavCommunity   Key = "nav.community"
+	NavVolunteers  Key = "nav.volunteers"
+	NavSupervision Key = "nav.supervision"
+	NavReports     Key = "nav.reports"
+	NavMain        Key = "nav.main"
+
+	DescCases       Key = "desc.cases"
+	DescGroups      Key = "desc.groups"
+	DescCommunity   Key = "desc.community"
+	DescVolunteers  Key = "desc.volunteers"
+	DescSupervision Key = "desc.supervision"
+	DescReports     Key = "desc.reports"
+
+	SectionEmpty Key = "section.empty"
+
+	StatusChecking    Key = "status.checking"
+	StatusOnline      Key = "status.online"
+	StatusOffline     Key = "status.offline"
+	StatusOfflineHint Key = "status.offline_hint"
+
+	LangSwitch Key = "lang.switch"
+
+	InstallButton     Key = "install.button"
+	InstallAppleTitle Key = "install.apple_title"
+	InstallAppleSteps Key = "install.apple_steps"
+	InstallClose      Key = "install.close"
+
+	UpdateAvailable Key = "update.available"
+	UpdateReload    Key = "update.reload"
+
+	NotFoundTitle Key = "notfound.title"
+	NotFoundText  Key = "notfound.text"
+	NotFoundHome  Key = "notfound.home"
+
+	HomeWelcome Key = "home.welcome"
+	HomeIntro   Key = "home.intro"
+)
+
+type entry struct{ zh, en string }
+
+var catalog = map[Key]entry{
+	AppName:    {"救助社工", "Jiuzhu"},
+	AppTagline: {"社会救助社会工作服务记录", "Social-assistance social work records"},
+	AppLoading: {"正在加载", "Loading"},
+
+	NavHome:        {"首页", "Home"},
+	NavCases:       {"个案", "Cases"},
+	NavGroups:      {"小组工作", "Group work"},
+	NavCommunity:   {"社区活动", "Community work"},
+	NavVolunteers:  {"志愿者", "Volunteers"},
+	NavSupervision: {"督导与培训", "Supervision & training"},
+	NavReports:     {"统计报表", "Reports"},
+	NavMain:        {"主导航", "Main navigation"},
+
+	DescCases:       {"人员与家庭、接案、预估、计划、介入、评估、结案与回访", "People and households, intake, assessment, plan, intervention, evaluation, closing and follow-up"},
+	DescGroups:      {"小组计划、节次、签到与评估", "Group plans, sessions, attendance and evaluation"},
+	DescCommunity:   {"社区活动、参与者与成效", "Community activities, participants and outcomes"},
+	DescVolunteers:  {"志愿者登记、服务时长与证明", "Volunteer registration, service hours and certificates"},
+	DescSupervision: {"督导记录、培训与社工资料", "Supervision sessions, training and staff profiles"},
+	DescReports:     {"统计、绩效评估与服务档案", "Statistics, performance evaluation and service files"},
+
+	SectionEmpty: {"这台设备上还没有记录。", "There are no records on this device yet."},
+
+	StatusChecking:    {"正在连接…", "Connecting…"},
+	StatusOnline:      {"在线", "Online"},
+	StatusOffline:     {"离线", "Offline"},
+	StatusOfflineHint: {"离线时可继续工作，联网后自动同步。", "You can keep working offline; changes sync when the network returns."},
+
+	LangSwitch: {"切换语言", "Change language"},
+
+	InstallButton:     {"安装到主屏幕", "Install app"},
+	InstallAppleTitle: {"添加到主屏幕", "Add to Home Screen"},
+	InstallAppleSteps: {"在 Safari 中点按“分享”按钮，然后选择“添加到主屏幕”。", "In Safari, tap the Share button, then choose “Add to Home Screen”."},
+	InstallClose:      {"关闭", "Close"},
+
+	UpdateAvailable: {"新版本可用", "A new version is available"},
+	UpdateReload:    {"重新加载", "Reload"},
+
+	NotFoundTitle: {"页面不存在", "Page not found"},
+	NotFoundText:  {"找不到这个地址对应的页面。", "There is no page at this address."},
+	NotFoundHome:  {"返回首页", "Back to home"},
+
+	HomeWelcome: {"欢迎使用救助社工", "Welcome to Jiuzhu"},
+	HomeIntro:   {"按照 DB62/T 4987-2024《社会救助社会工作服务指南》记录服务。没有网络时也能使用。", "Record services under DB62/T 4987-2024, the Gansu guide to social-assistance social work. Works without a network."},
+}

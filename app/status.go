@@ -1,8 +1,6 @@
 package app
 
 import (
-	"context"
-	"net/http"
 	"time"
 
 	goapp "github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -94,19 +92,35 @@ func (s *statusBadge) Render() ui {
 	return badge.Class("jz-status checking").Text(i18n.T(l, i18n.StatusChecking))
 }
 
+// reachable fetches /healthz with the browser's fetch (Go's net/http client
+// would add megabytes to app.wasm) and reports whether it answered 200 in
+// time. It blocks, so it runs in ctx.Async.
 func reachable() bool {
-	c, cancel := context.WithTimeout(context.Background(), probeTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(c, http.MethodGet, "/healthz", nil)
-	if err != nil {
+	if !goapp.IsClient {
 		return false
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
+	done := make(chan bool, 1)
+	resolve := goapp.FuncOf(func(_ goapp.Value, args []goapp.Value) any {
+		done <- len(args) > 0 && args[0].Get("ok").Bool()
+		return nil
+	})
+	reject := goapp.FuncOf(func(goapp.Value, []goapp.Value) any {
+		done <- false
+		return nil
+	})
+	defer resolve.Release()
+	defer reject.Release()
+	opts := map[string]any{"cache": "no-store"}
+	if timeout := goapp.Window().Get("AbortSignal").Get("timeout"); timeout.Truthy() {
+		opts["signal"] = goapp.Window().Get("AbortSignal").Call("timeout", int(probeTimeout/time.Millisecond))
+	}
+	goapp.Window().Call("fetch", "/healthz", opts).Call("then", resolve, reject)
+	select {
+	case ok := <-done:
+		return ok
+	case <-time.After(probeTimeout + time.Second):
 		return false
 	}
-	resp.Body.Close()
-	return resp.StatusCode == http.StatusOK
 }
 
 func navigatorOnline() bool {

@@ -11,7 +11,7 @@ DIST    := web/dist
 WASMFLAGS := -trimpath -ldflags="-s -w"
 WASM_EXEC := $(shell $(GO) env GOROOT)/lib/wasm
 
-.PHONY: all build wasm server run test test-go test-js vet fmt deps size bench clean
+.PHONY: all build wasm server run test test-go test-sim test-js vet fmt deps size bench clean
 .DELETE_ON_ERROR:
 
 all: build
@@ -61,11 +61,16 @@ deps:
 		fi; \
 	fi
 
-## test: vet, then every test: native with -race (incl. browser end-to-end), and shared/ under GOOS=js
-test: deps build vet test-go test-js
+## test: vet, then every test: native with -race (incl. browser end-to-end), the sync
+## simulation's thousands of seeds without -race, and shared/ under GOOS=js
+test: deps build vet test-go test-sim test-js
 
 test-go:
 	$(GO) test -race -timeout 30m ./...
+
+# -race runs the simulation on a few hundred seeds; this runs thousands.
+test-sim:
+	$(GO) test -count=1 -run 'TestSimulation' -timeout 10m ./shared/sync
 
 test-js:
 	PATH="$$PATH:$(WASM_EXEC)" GOOS=js GOARCH=wasm $(GO) test -timeout 20m ./shared/...

@@ -75,6 +75,17 @@ func matches(dep, pkg string) bool {
 	return dep == pkg
 }
 
+// forbiddenImports may not be imported directly by a pure shared package:
+// they reach the network, files, processes or the browser, or bring
+// randomness that would make the merge nondeterministic.
+func forbiddenImport(imp string) bool {
+	switch imp {
+	case "net", "os", "os/exec", "syscall", "syscall/js", "unsafe", "math/rand", "math/rand/v2":
+		return true
+	}
+	return strings.HasPrefix(imp, "net/")
+}
+
 func TestSharedIsPure(t *testing.T) {
 	skipOnJS(t)
 	t.Parallel()
@@ -95,6 +106,18 @@ func TestSharedIsPure(t *testing.T) {
 			}
 			for _, imp := range jsImporters(t, target[0], target[1], pkg) {
 				t.Errorf("%s (%s/%s) links %s, which imports %s", pkg, target[0], target[1], imp, jsPkg)
+			}
+			// Only the standard library and this module.
+			for _, line := range goListLines(t, target[0], target[1], "-deps", "-f", "{{.ImportPath}} {{.Standard}}", pkg) {
+				path, std, _ := strings.Cut(line, " ")
+				if std != "true" && !strings.HasPrefix(path, "jiuzhu/") {
+					t.Errorf("%s (%s/%s) depends on module package %s", pkg, target[0], target[1], path)
+				}
+			}
+			for _, imp := range goList(t, target[0], target[1], "-f", "{{join .Imports \" \"}}", pkg) {
+				if forbiddenImport(imp) {
+					t.Errorf("%s (%s/%s) imports %s", pkg, target[0], target[1], imp)
+				}
 			}
 		}
 	}

@@ -12,6 +12,8 @@ import (
 
 	"jiuzhu/server/store"
 	"jiuzhu/server/store/bolt"
+	"jiuzhu/shared/model"
+	"jiuzhu/shared/sync"
 	"jiuzhu/web"
 )
 
@@ -25,6 +27,18 @@ type Config struct {
 	Web fs.FS
 	// Logger receives the server's log; nil means slog.Default().
 	Logger *slog.Logger
+	// Origins are extra host patterns (as in coder/websocket's
+	// AcceptOptions.OriginPatterns) whose pages may open /sync; the
+	// server's own origin always may.
+	Origins []string
+	// RatePerDevice limits the changes per second one device may push
+	// (pushes beyond it are delayed, not refused); 0 means 2000.
+	RatePerDevice float64
+	// MaxClockSkew is how far ahead of the server's clock a change's time
+	// may be; 0 means 5 minutes.
+	MaxClockSkew time.Duration
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
 }
 
 // Server is a running Jiuzhu server's state.
@@ -33,6 +47,16 @@ type Server struct {
 	assets  *web.Assets
 	handler http.Handler
 	log     *slog.Logger
+	now     func() time.Time
+
+	reg     *model.Registry
+	syncLog *sync.Log
+	codec   sync.Codec
+	limits  sync.Limits
+	origins []string
+	hub     hub
+	rate    rateLimiter
+	limiter loginLimiter
 }
 
 // New opens the store in cfg.DataDir and prepares the handlers. It fails
@@ -64,7 +88,22 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: st, assets: a, log: lg}
+	s := &Server{store: st, assets: a, log: lg, now: cfg.Now, origins: cfg.Origins, limits: sync.DefaultLimits}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	skew := cfg.MaxClockSkew
+	if skew <= 0 {
+		skew = 5 * time.Minute
+	}
+	rate := cfg.RatePerDevice
+	if rate <= 0 {
+		rate = 2000
+	}
+	s.reg = model.NewRegistry()
+	s.syncLog = &sync.Log{Schema: s.reg, MaxSkew: skew, MaxValue: s.limits.MaxValue}
+	s.codec = sync.Binary{Limits: s.limits}
+	s.rate = rateLimiter{rate: rate, now: s.now}
 	s.handler = s.routes()
 	return s, nil
 }
@@ -79,6 +118,12 @@ func (s *Server) Handler() http.Handler { return s.handler }
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /sync", s.serveSync)
+	mux.HandleFunc("POST /api/login", s.login)
+	mux.HandleFunc("POST /api/logout", s.logout)
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeAPIError(w, http.StatusNotFound, "not_found", "没有这个接口。", "No such API.")
+	})
 	mux.Handle("/", newPWA(s.assets))
 	return mux
 }

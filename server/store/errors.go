@@ -23,3 +23,7 @@ func (e *OpenError) Error() string {
 }
 
 func (e *OpenError) Unwrap() error { return e.Err }
+
+// ErrExists is returned by PutUser when the login name belongs to another
+// user.
+var ErrExists = errors.New("already exists")

@@ -1,12 +1,109 @@
 package store
 
-import "context"
+import (
+	"context"
 
-// Store is the server's durable state. Implementations are safe for
-// concurrent use.
+	"jiuzhu/shared/sync"
+)
+
+// Store is the server's durable state: the change log and the merged state
+// of every record (through sync.Log), the indexes that decide scope, and the
+// accounts (users, sessions, devices) and audit trail. Implementations are
+// safe for concurrent use; there is at most one write transaction at a time.
 type Store interface {
 	// Ping checks that the store can be read; /healthz reports its result.
 	Ping(ctx context.Context) error
 	// Close releases the store; it is called once, at shutdown.
 	Close() error
+	// Update runs fn in one read-write transaction. When fn returns nil the
+	// transaction is committed durably (on disk, fsynced) before Update
+	// returns nil; when fn returns an error nothing it wrote is kept and
+	// Update returns that error. fn must not do network I/O.
+	Update(ctx context.Context, fn func(tx Tx) error) error
+	// View runs fn in a read-only transaction that sees one consistent
+	// state. fn must not do network I/O.
+	View(ctx context.Context, fn func(tx ReadTx) error) error
+	// Size is the store's size on disk in bytes (0 where that has no
+	// meaning).
+	Size() int64
+}
+
+// ReadTx reads inside a transaction.
+type ReadTx interface {
+	// Field and Fields give the merged state (sync.StateReader).
+	sync.StateReader
+	// Applied returns the sequence an op was committed with, if it was.
+	Applied(op sync.Op) (seq uint64, ok bool, err error)
+	// LastSeq returns the greatest sequence in the log (0 when empty).
+	LastSeq() (uint64, error)
+	// Epoch returns the log's epoch: it changes when old log entries are
+	// compacted away, and devices on an older epoch download their scope
+	// again. A new store has epoch 1.
+	Epoch() (uint64, error)
+	// Log calls fn with each entry whose Seq is greater than after, in
+	// increasing order, until fn returns false or an error, or the log ends.
+	Log(after uint64, fn func(e sync.Entry) (more bool, err error)) error
+	// DeviceCounter returns the greatest op counter applied from a device
+	// (0 when none).
+	DeviceCounter(device string) (uint64, error)
+	// RootRecords returns the records indexed under root (IndexRoot),
+	// including root itself when it was indexed, in id order.
+	RootRecords(root sync.RecID) ([]sync.RecID, error)
+	// Assigned returns the roots assigned to a user (Assign), in id order.
+	Assigned(user string) ([]sync.RecID, error)
+	// DeviceRoots returns the roots whose whole state a device has been
+	// sent (SetDeviceRoots), in id order.
+	DeviceRoots(device string) ([]sync.RecID, error)
+
+	// User returns a user by id; UserByName by login name.
+	User(id string) (User, bool, error)
+	UserByName(name string) (User, bool, error)
+	// Users returns every user, in id order.
+	Users() ([]User, error)
+	// Session returns the session whose token hashes to tokenHash.
+	Session(tokenHash []byte) (Session, bool, error)
+	// Device returns a device by id.
+	Device(id string) (Device, bool, error)
+	// Devices returns the devices of a user, or every device when user is
+	// "", in id order.
+	Devices(user string) ([]Device, error)
+	// Audit calls fn with each audit entry whose Seq is greater than after,
+	// in increasing order, until fn returns false or an error.
+	Audit(after uint64, fn func(a AuditEntry) (more bool, err error)) error
+}
+
+// Tx reads and writes inside a transaction. It satisfies sync.Store, so
+// sync.Log.Apply runs directly on it.
+type Tx interface {
+	ReadTx
+	// Append adds e to the log; e.Seq must be LastSeq()+1. It also records
+	// e.Op as applied with e.Seq and raises the op's device counter.
+	Append(e sync.Entry) error
+	// SetDeviceCounter raises a device's counter to counter (never lowers
+	// it): ops the server refused count as seen too, so the next op is not
+	// taken for a gap. It does not make an op look applied.
+	SetDeviceCounter(device string, counter uint64) error
+	// SetField stores the new winning write of (rec, field).
+	SetField(rec sync.RecID, field string, f sync.FieldState) error
+	// IndexRoot records that rec belongs to root (idempotent).
+	IndexRoot(root, rec sync.RecID) error
+	// Assign adds (on) or removes (!on) root from a user's assigned roots
+	// (idempotent).
+	Assign(root sync.RecID, user string, on bool) error
+	// SetDeviceRoots adds and removes roots from a device's sent set.
+	SetDeviceRoots(device string, add, remove []sync.RecID) error
+	// PutUser creates or replaces a user. Login names are unique: putting a
+	// user whose Name belongs to another id returns ErrExists.
+	PutUser(u User) error
+	// PutSession creates or replaces a session (keyed by TokenHash).
+	PutSession(s Session) error
+	// DeleteSession removes a session; removing an unknown one is not an
+	// error.
+	DeleteSession(tokenHash []byte) error
+	// PutDevice creates or replaces a device.
+	PutDevice(d Device) error
+	// AppendAudit appends an audit entry, giving it the next audit
+	// sequence, which it returns. Audit entries are never changed or
+	// removed.
+	AppendAudit(a AuditEntry) (uint64, error)
 }

@@ -72,8 +72,11 @@ func childType(name, zh, en string, parents []string, fields ...Field) *Type {
 	return &Type{Name: name, Label: Label{zh, en}, Parents: parents, Fields: all}
 }
 
-func appendOnly(t *Type) *Type    { t.AppendOnly = true; return t }
-func sensitiveType(t *Type) *Type { t.Sensitive = true; return t }
+func appendOnly(t *Type) *Type { t.AppendOnly = true; return t }
+
+// ownedBy names the field that assigns a root to a user.
+func ownedBy(field string, t *Type) *Type { t.Owner = field; return t }
+func sensitiveType(t *Type) *Type         { t.Sensitive = true; return t }
 
 // standardTypes returns every record type, fresh each call.
 func standardTypes() []*Type {

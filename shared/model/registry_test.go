@@ -138,3 +138,25 @@ func TestFormat(t *testing.T) {
 		t.Errorf("age %d", a)
 	}
 }
+
+// Every root names either an owner field of kind user, or none (creator).
+func TestRootOwners(t *testing.T) {
+	r := NewRegistry()
+	owned := 0
+	for _, typ := range r.Types() {
+		if typ.Owner == "" {
+			continue
+		}
+		if !typ.Root {
+			t.Errorf("%s is not a root but has an owner field", typ.Name)
+		}
+		f, ok := typ.Field(typ.Owner)
+		if !ok || f.Kind != KindUser {
+			t.Errorf("%s: owner field %q is not a user field", typ.Name, typ.Owner)
+		}
+		owned++
+	}
+	if owned < 4 {
+		t.Errorf("only %d roots have an owner field", owned)
+	}
+}

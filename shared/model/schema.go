@@ -32,6 +32,7 @@ type Type struct {
 	Name       string
 	Label      Label
 	Root       bool     // a root: access is decided on it; its root is itself
+	Owner      string   // for roots: the KindUser field naming the user it is assigned to ("": its creator)
 	Parents    []string // types a child's parent may be (nil for roots)
 	AppendOnly bool     // written once; fields never changed, never deleted
 	Sensitive  bool     // the whole record is sensitive (e.g. health, consent)

@@ -4,7 +4,7 @@ package model
 // training and volunteers.
 func assuranceTypes() []*Type {
 	return []*Type{
-		rootType(TypeStaff, "社工档案", "Staff profile",
+		ownedBy("user", rootType(TypeStaff, "社工档案", "Staff profile",
 			fld("user", KindUser, "账号", "User", required()),
 			fld("name", KindText, "姓名", "Name", required()),
 			fld("qualification", KindCode, "职业资格", "Qualification", required(), codes(ListQualification)),
@@ -13,7 +13,7 @@ func assuranceTypes() []*Type {
 			fld("service_area", KindText, "服务区域", "Service area"),
 			fld("role", KindCode, "角色", "Role", codes(ListRole)),
 			fld("phone", KindPhone, "联系电话", "Phone", sensitive()),
-		),
+		)),
 		rootType(TypeSupervision, "督导记录", "Supervision session",
 			fld("supervisor", KindRef, "督导", "Supervisor", required(), refs(TypeStaff)),
 			fld("supervisees", KindRefs, "被督导者", "Supervisees", required(), refs(TypeStaff)),

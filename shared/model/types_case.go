@@ -6,7 +6,7 @@ package model
 func caseTypes() []*Type {
 	inCase := []string{TypeCase}
 	return []*Type{
-		rootType(TypeCase, "个案", "Case",
+		ownedBy("worker", rootType(TypeCase, "个案", "Case",
 			fld("title", KindText, "个案名称", "Title", required(), maxLen(100)),
 			fld("client", KindRef, "服务对象", "Client", required(), refs(TypePerson)),
 			fld("household", KindRef, "家庭", "Household", refs(TypeHousehold)),
@@ -16,7 +16,7 @@ func caseTypes() []*Type {
 			fld("team", KindRefs, "个案管理团队", "Case management team", refs(TypeStaff)),
 			fld("opened", KindDate, "开案日期", "Opened", required()),
 			fld("division", KindText, "行政区划", "Division code", maxLen(12)),
-		),
+		)),
 		childType(TypeIntake, "接案登记表", "Intake", inCase,
 			fld("date", KindDate, "接案日期", "Date", required()),
 			fld("source", KindCode, "个案来源", "Source", required(), codes(ListIntakeSource)),

@@ -3,7 +3,7 @@ package model
 // groupTypes declares group work (MZ/T 095) and community work (MZ/T 071).
 func groupTypes() []*Type {
 	return []*Type{
-		rootType(TypeGroup, "小组", "Group",
+		ownedBy("worker", rootType(TypeGroup, "小组", "Group",
 			fld("name", KindText, "小组名称", "Name", required()),
 			fld("type", KindCode, "小组类型", "Type", required(), codes(ListGroupType)),
 			fld("goals", KindCodes, "服务目标", "Goals", codes(ListServiceGoal)),
@@ -13,7 +13,7 @@ func groupTypes() []*Type {
 			fld("schedule", KindText, "活动安排", "Schedule"),
 			fld("venue", KindText, "地点", "Venue"),
 			fld("worker", KindUser, "负责社工", "Social worker", required()),
-		),
+		)),
 		childType(TypeGroupSession, "小组活动记录", "Group session", []string{TypeGroup},
 			fld("number", KindInt, "节次", "Session number", required(), between(1, 999)),
 			fld("date", KindDate, "日期", "Date", required()),
@@ -27,7 +27,7 @@ func groupTypes() []*Type {
 			fld("present", KindBool, "出席", "Present", required()),
 			fld("participation", KindText, "参与情况", "Participation"),
 		)),
-		rootType(TypeActivity, "社区活动", "Community activity",
+		ownedBy("worker", rootType(TypeActivity, "社区活动", "Community activity",
 			fld("aim", KindText, "活动目的", "Aim", required()),
 			fld("date", KindDate, "日期", "Date", required()),
 			fld("place", KindText, "地点", "Place", required()),
@@ -40,6 +40,6 @@ func groupTypes() []*Type {
 			fld("resources", KindLongText, "动员的资源", "Resources mobilised"),
 			fld("outcome", KindLongText, "活动成效", "Outcome"),
 			fld("worker", KindUser, "负责社工", "Social worker", required()),
-		),
+		)),
 	}
 }

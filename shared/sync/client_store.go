@@ -38,8 +38,10 @@ type ClientStore interface {
 	// SaveAck stores recs as confirmed, removes done ops from the outbox
 	// and appends rejected to the rejected list, atomically.
 	SaveAck(ctx context.Context, recs []*Record, done []Op, rejected []RejectedChange) error
-	// SavePage stores recs as confirmed and meta (cursor, clock), atomically.
-	SavePage(ctx context.Context, meta ClientMeta, recs []*Record) error
+	// SavePage stores recs as confirmed, removes the roots in drop with
+	// every record under them (field "root"), and stores meta (cursor,
+	// clock), atomically.
+	SavePage(ctx context.Context, meta ClientMeta, recs []*Record, drop []RecID) error
 	// Rejected returns the rejected changes not yet dismissed.
 	Rejected(ctx context.Context) ([]RejectedChange, error)
 	// DismissRejected removes one rejected change from the list, once the
@@ -123,10 +125,21 @@ func (m *MemClientStore) SaveAck(_ context.Context, recs []*Record, done []Op, r
 }
 
 // SavePage implements ClientStore.
-func (m *MemClientStore) SavePage(_ context.Context, meta ClientMeta, recs []*Record) error {
+func (m *MemClientStore) SavePage(_ context.Context, meta ClientMeta, recs []*Record, drop []RecID) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.putLocked(recs)
+	if len(drop) > 0 {
+		gone := make(map[RecID]bool, len(drop))
+		for _, r := range drop {
+			gone[r] = true
+		}
+		for id, r := range m.recs {
+			if gone[id] || gone[RootOf(r)] {
+				delete(m.recs, id)
+			}
+		}
+	}
 	m.meta = meta
 	return nil
 }

@@ -199,6 +199,14 @@ func (e *binEnc) body(m Message) error {
 				return err
 			}
 		}
+		if err := e.count(len(m.Drop)); err != nil {
+			return err
+		}
+		for _, r := range m.Drop {
+			if err := e.str(string(r)); err != nil {
+				return err
+			}
+		}
 	case *Poke:
 	case *Revoked:
 		return e.str(m.Reason)
@@ -410,6 +418,12 @@ func (d *binDec) body(t MsgType) (Message, error) {
 				p.Entries[i].Seq = d.delta(d.seq)
 				d.seq = p.Entries[i].Seq
 				d.change(&p.Entries[i].Change)
+			}
+		}
+		if n := d.count(1); n > 0 {
+			p.Drop = make([]RecID, n)
+			for i := range p.Drop {
+				p.Drop[i] = RecID(d.str())
 			}
 		}
 		m = p

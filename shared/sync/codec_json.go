@@ -54,6 +54,7 @@ type jsonMsg struct {
 	From     *jsonCursor  `json:"from,omitempty"`
 	To       *jsonCursor  `json:"to,omitempty"`
 	More     bool         `json:"more,omitempty"`
+	Drop     []string     `json:"drop,omitempty"`
 	Code     string       `json:"code,omitempty"`
 	Message  string       `json:"message,omitempty"`
 }
@@ -102,6 +103,9 @@ func (c JSON) Encode(m Message) ([]byte, error) {
 		w.Changes = make([]jsonChange, len(m.Entries))
 		for i := range m.Entries {
 			w.Changes[i] = toJSONChange(&m.Entries[i].Change, m.Entries[i].Seq)
+		}
+		for _, r := range m.Drop {
+			w.Drop = append(w.Drop, string(r))
 		}
 	case *Poke:
 	case *Revoked:
@@ -227,6 +231,9 @@ func fromJSON(w *jsonMsg) (Message, error) {
 				return nil, err
 			}
 			p.Entries = append(p.Entries, Entry{Seq: w.Changes[i].Seq, Change: ch})
+		}
+		for _, r := range w.Drop {
+			p.Drop = append(p.Drop, RecID(r))
 		}
 		return p, nil
 	case "poke":

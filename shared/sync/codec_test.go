@@ -37,6 +37,7 @@ func sampleMessages() []Message {
 		&Ack{ID: 7, Accepted: []Accepted{{Op{"dev1", 5}, 100}, {Op{"dev1", 6}, 101}}, Rejected: []Rejected{{Op{"dev1", 7}, CodeSchema, "未知字段"}}},
 		&Pull{ID: 8, Cursor: Cursor{2, 99}, Limit: 500},
 		&Page{ID: 8, From: Cursor{2, 99}, To: Cursor{2, 7011}, Entries: entries, More: true},
+		&Page{ID: 9, From: Cursor{2, 7011}, To: Cursor{2, 7011}, Drop: []RecID{"case/01J0000000000000000000000A", "group/01J0000000000000000000000B"}},
 		&Poke{},
 		&Revoked{Reason: "lost tablet"},
 		&ErrorMsg{Code: "auth", Message: "会话已过期"},

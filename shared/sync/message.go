@@ -72,12 +72,17 @@ type Pull struct {
 }
 
 // Page answers a Pull: the entries after From up to and including To.
+// Entries may also carry the whole current state of roots that have just
+// entered the user's scope (with their original sequences). Drop names
+// roots that have left it: the device removes them and everything under
+// them.
 type Page struct {
 	ID      uint32
 	From    Cursor
 	To      Cursor
 	Entries []Entry
 	More    bool
+	Drop    []RecID
 }
 
 // Poke tells a connected device that new changes in its scope committed.

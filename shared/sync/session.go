@@ -38,6 +38,7 @@ type Report struct {
 	Pushed   int  // changes accepted by the server
 	Rejected int  // changes the server refused (now in the rejected list)
 	Pulled   int  // entries received
+	Dropped  int  // roots removed because they left the user's scope
 	Poked    bool // the server poked during the sync
 	Reset    bool // the server asked for a full re-download
 }

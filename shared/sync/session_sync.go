@@ -98,7 +98,7 @@ func (s *Session) hello(ctx context.Context, conn Conn, rep *Report) error {
 		rep.Reset = true
 		meta := s.meta
 		meta.Cursor = Cursor{Epoch: w.Epoch}
-		if err := s.store.SavePage(ctx, meta, nil); err != nil {
+		if err := s.store.SavePage(ctx, meta, nil, nil); err != nil {
 			return err
 		}
 		s.meta = meta
@@ -246,10 +246,11 @@ func (s *Session) page(ctx context.Context, p *Page, rep *Report) error {
 		meta.Cursor = p.To
 	}
 	meta.Clock = s.clock.Last()
-	if err := s.store.SavePage(ctx, meta, recs); err != nil {
+	if err := s.store.SavePage(ctx, meta, recs, p.Drop); err != nil {
 		return err
 	}
 	s.meta = meta
 	rep.Pulled += len(p.Entries)
+	rep.Dropped += len(p.Drop)
 	return nil
 }

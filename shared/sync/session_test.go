@@ -135,3 +135,24 @@ func TestSessionCounterDurable(t *testing.T) {
 		t.Fatal("a failed edit used up a counter")
 	}
 }
+
+// A page's Drop removes the roots and everything under them, nothing else.
+func TestMemClientStoreDrop(t *testing.T) {
+	ctx := context.Background()
+	st := NewMemClientStore("dev1")
+	rec := func(id, root string) *Record {
+		return &Record{ID: RecID(id), Fields: map[string]FieldState{FieldRoot: {Value: `"` + root + `"`}}}
+	}
+	const a, b = "case/01J0000000000000000000000A", "case/01J0000000000000000000000B"
+	recs := []*Record{rec(a, a), rec("note/01J0000000000000000000000C", a), rec(b, b), rec("note/01J0000000000000000000000D", b)}
+	if err := st.SavePage(ctx, ClientMeta{}, recs, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SavePage(ctx, ClientMeta{}, nil, []RecID{a}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := st.Records(ctx, []RecID{a, "note/01J0000000000000000000000C", b, "note/01J0000000000000000000000D"})
+	if len(got) != 2 || got[b] == nil || got["note/01J0000000000000000000000D"] == nil {
+		t.Errorf("after dropping %s: %v", a, got)
+	}
+}

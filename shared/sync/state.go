@@ -72,6 +72,20 @@ func (r *Record) Get(field string) (string, bool) {
 	return f.Value, ok
 }
 
+// RootOf returns the root a record belongs to (its "root" field), or ""
+// when the field is missing or not a record id.
+func RootOf(r *Record) RecID {
+	v, ok := r.Get(FieldRoot)
+	if !ok {
+		return ""
+	}
+	s, ok := UnquoteJSON(v)
+	if !ok || !RecID(s).Valid() {
+		return ""
+	}
+	return RecID(s)
+}
+
 // Deleted reports whether the record's tombstone is set.
 func (r *Record) Deleted() bool {
 	v, _ := r.Get(FieldDeleted)

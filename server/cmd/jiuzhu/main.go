@@ -21,6 +21,8 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "serve the app (PWA) and its health check", runServe},
+		{"user", "add or list users (server stopped)", runUser},
+		{"device", "list or revoke devices (server stopped)", runDevice},
 		{"version", "print the build version", runVersion},
 	}
 }

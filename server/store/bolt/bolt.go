@@ -32,6 +32,7 @@ var (
 type DB struct {
 	db   *bbolt.DB
 	path string
+	w    tx // the write transaction, reused: bbolt runs one at a time
 }
 
 var _ store.Store = (*DB)(nil)
@@ -76,6 +77,48 @@ func (d *DB) Ping(ctx context.Context) error {
 
 // Close closes the file and releases its lock.
 func (d *DB) Close() error { return d.db.Close() }
+
+// appendFill is the fill percent of buckets written at the end of their
+// key ranges (the log, the audit trail, each device's ops): a full page is
+// split near its end, so pages stay nearly full.
+const appendFill = 0.95
+
+// Update implements store.Store with one bbolt read-write transaction,
+// which bbolt fsyncs on commit.
+func (d *DB) Update(ctx context.Context, fn func(tx store.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return d.db.Update(func(btx *bbolt.Tx) error {
+		t := &d.w
+		t.reset()
+		t.btx = btx
+		if err := fn(t); err != nil {
+			return err
+		}
+		return t.flush()
+	})
+}
+
+// View implements store.Store with one bbolt read-only transaction.
+func (d *DB) View(ctx context.Context, fn func(tx store.ReadTx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return d.db.View(func(btx *bbolt.Tx) error {
+		return fn(&readTx{btx: btx})
+	})
+}
+
+// Size implements store.Store: the size of the file (0 if it cannot be
+// read).
+func (d *DB) Size() int64 {
+	fi, err := os.Stat(d.path)
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
+}
 
 // schemaVersion reads the stored schema version (0 for a new file).
 func schemaVersion(tx *bbolt.Tx) uint64 {

@@ -12,6 +12,7 @@ import (
 	bbolt "go.etcd.io/bbolt"
 
 	"jiuzhu/server/store"
+	"jiuzhu/server/store/storetest"
 )
 
 func TestOpenCreatesAndReopens(t *testing.T) {
@@ -97,4 +98,15 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 	if !errors.Is(err, store.ErrNewerSchema) {
 		t.Fatalf("open newer schema: %v, want ErrNewerSchema", err)
 	}
+}
+
+func TestContract(t *testing.T) {
+	t.Parallel()
+	storetest.Run(t, func(t *testing.T) store.Store {
+		db, err := Open(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return db
+	})
 }

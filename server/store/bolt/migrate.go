@@ -18,6 +18,17 @@ var migrations = []func(tx *bbolt.Tx) error{
 		_, err := tx.CreateBucketIfNotExists(bucketMeta)
 		return err
 	},
+	// 1 → 2: the change log, the merged state and the scope indexes, the
+	// accounts and the audit trail (keys.go); the log's epoch starts at 1.
+	func(tx *bbolt.Tx) error {
+		for _, name := range []string{"log", "ops", "counters", "state", "roots", "assigned", "devroots",
+			"users", "usernames", "sessions", "devices", "userdevices", "audit"} {
+			if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket(bucketMeta).Put(keyEpoch, binary.BigEndian.AppendUint64(nil, 1))
+	},
 }
 
 // SchemaVersion is the version this build writes.
@@ -44,5 +55,12 @@ func (d *DB) migrate() error {
 			return fmt.Errorf("migration %d→%d: %w", v, v+1, err)
 		}
 	}
-	return nil
+	return d.db.View(func(tx *bbolt.Tx) error {
+		for _, name := range dataBuckets {
+			if tx.Bucket(name) == nil {
+				return fmt.Errorf("bucket %s missing: %w", name, ErrCorrupt)
+			}
+		}
+		return nil
+	})
 }

@@ -24,7 +24,7 @@ type env struct {
 
 const password = "secret-password"
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	s, err := server.New(server.Config{DataDir: t.TempDir(), Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
@@ -35,14 +35,14 @@ func newEnv(t *testing.T) *env {
 	return &env{srv: s, http: h}
 }
 
-func (e *env) user(t *testing.T, name string, role store.Role, team, org string) {
+func (e *env) user(t testing.TB, name string, role store.Role, team, org string) {
 	t.Helper()
 	if _, err := e.srv.AddUser(context.Background(), server.NewUser{Name: name, Password: password, Role: role, Team: team, Org: org}); err != nil {
 		t.Fatal(err)
 	}
 }
 
-func (e *env) login(t *testing.T, name string) *client.Device {
+func (e *env) login(t testing.TB, name string) *client.Device {
 	t.Helper()
 	d, err := client.Login(context.Background(), e.http.URL, name, password)
 	if err != nil {
@@ -57,7 +57,7 @@ func newRec(typ string) sync.RecID {
 	return sync.MakeRecID(typ, time.Now().UnixMilli(), ent)
 }
 
-func syncOK(t *testing.T, d *client.Device) sync.Report {
+func syncOK(t testing.TB, d *client.Device) sync.Report {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -69,7 +69,7 @@ func syncOK(t *testing.T, d *client.Device) sync.Report {
 }
 
 // newCase creates a case owned by d's user, with a title.
-func newCase(t *testing.T, d *client.Device, title string) sync.RecID {
+func newCase(t testing.TB, d *client.Device, title string) sync.RecID {
 	t.Helper()
 	id := newRec(model.TypeCase)
 	err := d.Edit(context.Background(),
@@ -84,7 +84,7 @@ func newCase(t *testing.T, d *client.Device, title string) sync.RecID {
 	return id
 }
 
-func field(t *testing.T, d *client.Device, rec sync.RecID, name string) (string, bool) {
+func field(t testing.TB, d *client.Device, rec sync.RecID, name string) (string, bool) {
 	t.Helper()
 	r, err := d.Record(context.Background(), rec)
 	if err != nil {
@@ -97,7 +97,7 @@ func field(t *testing.T, d *client.Device, rec sync.RecID, name string) (string,
 }
 
 // conflicts returns the conflict records a device holds.
-func conflicts(t *testing.T, d *client.Device) map[sync.RecID]*sync.Record {
+func conflicts(t testing.TB, d *client.Device) map[sync.RecID]*sync.Record {
 	t.Helper()
 	out := map[sync.RecID]*sync.Record{}
 	for id, r := range d.Store.All() {

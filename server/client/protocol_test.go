@@ -21,7 +21,7 @@ import (
 
 var codec = sync.Binary{}
 
-func encode(t *testing.T, m sync.Message) []byte {
+func encode(t testing.TB, m sync.Message) []byte {
 	t.Helper()
 	b, err := codec.Encode(m)
 	if err != nil {
@@ -31,7 +31,7 @@ func encode(t *testing.T, m sync.Message) []byte {
 }
 
 // raw opens a websocket to /sync without the session, to send anything.
-func raw(t *testing.T, e *env) *wsconn.Conn {
+func raw(t testing.TB, e *env) *wsconn.Conn {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -46,7 +46,7 @@ func raw(t *testing.T, e *env) *wsconn.Conn {
 
 // closedWith reads until the server closes, and returns the close status
 // and reason, and any error message it sent first.
-func closedWith(t *testing.T, c *wsconn.Conn) (websocket.StatusCode, string, *sync.ErrorMsg) {
+func closedWith(t testing.TB, c *wsconn.Conn) (websocket.StatusCode, string, *sync.ErrorMsg) {
 	t.Helper()
 	var msg *sync.ErrorMsg
 	for {
@@ -68,14 +68,14 @@ func closedWith(t *testing.T, c *wsconn.Conn) (websocket.StatusCode, string, *sy
 	}
 }
 
-func send(t *testing.T, c *wsconn.Conn, b []byte) {
+func send(t testing.TB, c *wsconn.Conn, b []byte) {
 	t.Helper()
 	if err := c.Send(context.Background(), b); err != nil {
 		t.Fatal(err)
 	}
 }
 
-func recv(t *testing.T, c *wsconn.Conn) sync.Message {
+func recv(t testing.TB, c *wsconn.Conn) sync.Message {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -91,7 +91,7 @@ func recv(t *testing.T, c *wsconn.Conn) sync.Message {
 }
 
 // stillServing checks that the server answers and a real device syncs.
-func stillServing(t *testing.T, e *env, d interface {
+func stillServing(t testing.TB, e *env, d interface {
 	Sync(context.Context) (sync.Report, error)
 }) {
 	t.Helper()

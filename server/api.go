@@ -99,6 +99,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.Is(err, errLoginFailed):
 		s.limiter.failed(req.Name, s.now())
+		s.log.Info("login failed", "name", req.Name, "remote", r.RemoteAddr)
 		s.audit(r.Context(), store.AuditEntry{Action: "login_failed", Target: req.Name})
 		writeAPIError(w, http.StatusUnauthorized, "login_failed", "用户名或密码错误。", "Wrong name or password.")
 	case errors.Is(err, errDisabled):

@@ -32,7 +32,7 @@ func (r *rateLimiter) wait(ctx context.Context, device string, n int) error {
 	end := start.Add(time.Duration(float64(n) / r.rate * float64(time.Second)))
 	r.next[device] = end
 	r.mu.Unlock()
-	delay := end.Sub(now) - time.Second
+	delay := end.Sub(now)
 	if delay <= 0 {
 		return nil
 	}

@@ -80,6 +80,7 @@ func (s *Server) serveSync(w http.ResponseWriter, r *http.Request) {
 	var ce *closeErr
 	switch {
 	case errors.As(err, &ce):
+		s.log.Info("sync closed", "device", c.dev.device, "user", c.dev.user.Name, "code", int(ce.code), "reason", ce.reason)
 		if ce.msg != nil {
 			c.send(r.Context(), ce.msg)
 		}

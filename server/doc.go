@@ -1,6 +1,15 @@
 // Package server is Jiuzhu's HTTP server: it serves the PWA (pages,
-// precompressed WebAssembly, static files, service worker), /healthz, and
-// later /sync and /api. It owns no state outside its store.Store.
+// precompressed WebAssembly, static files, service worker), /healthz, the
+// login API (/api/login, /api/logout) and the /sync websocket, where devices
+// push and pull changes (shared/sync) within their user's scope. It owns no
+// state outside its store.Store, and keeps no store transaction open across
+// network I/O.
+//
+// Files: server.go (setup, routes), pwa.go (the app), health.go, api.go and
+// auth.go (login, passwords, tokens), syncws.go (the websocket protocol),
+// push.go and pull.go (the two halves of sync), scope.go (who sees what),
+// hub.go (connected devices, pokes), rate.go and limiter.go (limits),
+// admin.go (accounts for the CLI).
 //
 // Nothing here is compiled into the WebAssembly app; the dependency test in
 // shared/ checks that app/wasm never links this package.

@@ -24,6 +24,8 @@ func commands() []command {
 		{"user", "add or list users (server stopped)", runUser},
 		{"device", "list or revoke devices (server stopped)", runDevice},
 		{"version", "print the build version", runVersion},
+		{"bench", "benchmark sync throughput (bench sync) and catch-up (bench catchup)", runBench},
+		{"crashtest", "kill -9 a child server while devices push; check nothing acked is lost", runCrashtest},
 	}
 }
 

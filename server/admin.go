@@ -57,6 +57,7 @@ func AddUser(ctx context.Context, dataDir string, nu NewUser) (u store.User, err
 
 // AddUser creates a user in the running server's store.
 func (s *Server) AddUser(ctx context.Context, nu NewUser) (store.User, error) {
+	defer s.usersChanged()
 	return addUser(ctx, s.store, nu)
 }
 

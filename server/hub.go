@@ -5,6 +5,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/coder/websocket"
+
 	"jiuzhu/server/store"
 	jsync "jiuzhu/shared/sync"
 )
@@ -65,6 +67,20 @@ func (h *hub) poke(from *syncConn, touched map[jsync.RecID][]string, users map[s
 	h.mu.Unlock()
 	for _, c := range targets {
 		c.poke()
+	}
+}
+
+// closeAll ends every connection (the server is stopping); devices
+// reconnect later.
+func (h *hub) closeAll() {
+	h.mu.Lock()
+	targets := make([]*syncConn, 0, len(h.conns))
+	for c := range h.conns {
+		targets = append(targets, c)
+	}
+	h.mu.Unlock()
+	for _, c := range targets {
+		c.conn.Close(websocket.StatusGoingAway, "server restarting; sync again shortly")
 	}
 }
 

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"fmt"
 	"slices"
 
@@ -21,127 +20,120 @@ type pushResult struct {
 	ack     *sync.Ack
 	touched map[sync.RecID][]string // roots the push changed → their owners, new and former
 	users   map[string]store.User   // the accounts as the push saw them
+	// rescoped is set when a root was created or reassigned: what users
+	// see has changed.
+	rescoped bool
 }
 
-// push applies one batch from a device in one durable transaction: ops
-// already applied are acknowledged again, ops behind the device's counter
-// are refused as replays and ops ahead of it as gaps, the rest go through
-// sync.Log (validation, scope, merge, conflicts), and the root and owner
-// indexes follow what was accepted.
-func (s *Server) push(ctx context.Context, dev deviceIdentity, p *sync.Push) (pushResult, error) {
-	res := pushResult{ack: &sync.Ack{ID: p.ID}, touched: map[sync.RecID][]string{}}
-	err := s.store.Update(ctx, func(tx store.Tx) error {
-		res.ack.Accepted, res.ack.Rejected = nil, nil
-		clear(res.touched)
-		users, err := userMap(tx)
-		if err != nil {
-			return err
-		}
-		res.users = users
-		counter, err := tx.DeviceCounter(dev.device)
-		if err != nil {
-			return err
-		}
-		var todo []sync.Change
-		for _, c := range p.Changes {
-			if c.Op.Device != dev.device {
-				todo = append(todo, c) // sync.Log refuses it: not this device's
-				continue
-			}
-			if seq, ok, err := tx.Applied(c.Op); err != nil {
-				return err
-			} else if ok {
-				res.ack.Accepted = append(res.ack.Accepted, sync.Accepted{Op: c.Op, Seq: seq})
-				continue
-			}
-			switch next := counter + 1; {
-			case c.Op.Counter < next:
-				res.ack.Rejected = append(res.ack.Rejected, sync.Rejected{Op: c.Op, Code: codeReplayed,
-					Message: "这条修改之前已被拒绝 (this change was refused before)"})
-				continue
-			case c.Op.Counter > next:
-				res.ack.Rejected = append(res.ack.Rejected, sync.Rejected{Op: c.Op, Code: codeGap,
-					Message: fmt.Sprintf("设备的修改 %d–%d 缺失 (changes %d–%d from this device never arrived)", next, c.Op.Counter-1, next, c.Op.Counter-1)})
-				continue
-			}
-			counter = c.Op.Counter
-			todo = append(todo, c)
-		}
-		auth := &authorizer{reg: s.reg, user: dev.user, users: users}
-		lg := *s.syncLog
-		lg.Authorize = auth.authorize
-		r, err := lg.Apply(tx, sync.Author{Device: dev.device, User: dev.user.ID}, s.now(), todo)
-		if err != nil {
-			return err
-		}
-		res.ack.Accepted = append(res.ack.Accepted, r.Accepted...)
-		res.ack.Rejected = append(res.ack.Rejected, r.Rejected...)
-		// Refused ops count as seen, so the next op is not taken for a gap.
-		if err := tx.SetDeviceCounter(dev.device, counter); err != nil {
-			return err
-		}
-		return s.index(tx, r.Entries, res.touched)
-	})
+// applyPush applies one batch from a device inside tx: ops already applied
+// are acknowledged again, ops behind the device's counter are refused as
+// replays and ops ahead of it as gaps, the rest go through sync.Log
+// (validation, scope, merge, conflicts), and the root and owner indexes
+// follow what was accepted.
+func (s *Server) applyPush(tx store.Tx, users map[string]store.User, dev deviceIdentity, p *sync.Push) (pushResult, error) {
+	res := pushResult{ack: &sync.Ack{ID: p.ID}, touched: map[sync.RecID][]string{}, users: users}
+	counter, err := tx.DeviceCounter(dev.device)
 	if err != nil {
-		return pushResult{}, err
+		return res, err
 	}
-	return res, nil
+	todo := make([]sync.Change, 0, len(p.Changes))
+	for _, c := range p.Changes {
+		if c.Op.Device != dev.device {
+			todo = append(todo, c) // sync.Log refuses it: not this device's
+			continue
+		}
+		if seq, ok, err := tx.Applied(c.Op); err != nil {
+			return res, err
+		} else if ok {
+			res.ack.Accepted = append(res.ack.Accepted, sync.Accepted{Op: c.Op, Seq: seq})
+			continue
+		}
+		switch next := counter + 1; {
+		case c.Op.Counter < next:
+			res.ack.Rejected = append(res.ack.Rejected, sync.Rejected{Op: c.Op, Code: codeReplayed,
+				Message: "这条修改之前已被拒绝 (this change was refused before)"})
+			continue
+		case c.Op.Counter > next:
+			res.ack.Rejected = append(res.ack.Rejected, sync.Rejected{Op: c.Op, Code: codeGap,
+				Message: fmt.Sprintf("设备的修改 %d–%d 缺失 (changes %d–%d from this device never arrived)", next, c.Op.Counter-1, next, c.Op.Counter-1)})
+			continue
+		}
+		counter = c.Op.Counter
+		todo = append(todo, c)
+	}
+	auth := &authorizer{reg: s.reg, user: dev.user, users: users}
+	lg := *s.syncLog
+	lg.Authorize = auth.authorize
+	r, err := lg.Apply(tx, sync.Author{Device: dev.device, User: dev.user.ID}, s.now(), todo)
+	if err != nil {
+		return res, err
+	}
+	res.ack.Accepted = append(res.ack.Accepted, r.Accepted...)
+	res.ack.Rejected = append(res.ack.Rejected, r.Rejected...)
+	// Refused ops count as seen, so the next op is not taken for a gap.
+	if err := tx.SetDeviceCounter(dev.device, counter); err != nil {
+		return res, err
+	}
+	res.rescoped, err = s.index(tx, r.Entries, res.touched)
+	return res, err
 }
 
 // index keeps the root index (record → root) and the owner index (user →
 // roots) up to date with newly committed entries, and collects the roots
 // they touched with their owners (and former owners).
-func (s *Server) index(tx store.Tx, entries []sync.Entry, touched map[sync.RecID][]string) error {
+func (s *Server) index(tx store.Tx, entries []sync.Entry, touched map[sync.RecID][]string) (rescoped bool, err error) {
 	created := map[sync.RecID]string{} // roots created in this batch → creator
 	for _, e := range entries {
 		root, err := rootOf(tx, e.Rec)
 		if err != nil {
-			return err
+			return false, err
 		}
 		if root == "" {
 			continue
 		}
 		if e.Field == sync.FieldRoot {
 			if err := tx.IndexRoot(root, e.Rec); err != nil {
-				return err
+				return false, err
 			}
 			if e.Rec == root {
+				rescoped = true
 				created[root] = e.By
 				if err := tx.Assign(root, e.By, true); err != nil {
-					return err
+					return false, err
 				}
 			}
 		}
 		if e.Rec == root && isOwnerField(s.reg, root, e.Field) {
+			rescoped = true
 			prev, err := s.previousOwners(tx, root, created)
 			if err != nil {
-				return err
+				return false, err
 			}
 			owner, err := ownerOf(tx, s.reg, root)
 			if err != nil {
-				return err
+				return false, err
 			}
 			for _, p := range prev {
 				if p != owner {
 					if err := tx.Assign(root, p, false); err != nil {
-						return err
+						return false, err
 					}
 					touched[root] = append(touched[root], p)
 				}
 			}
 			if err := tx.Assign(root, owner, true); err != nil {
-				return err
+				return false, err
 			}
 		}
 		owner, err := ownerOf(tx, s.reg, root)
 		if err != nil {
-			return err
+			return false, err
 		}
 		if !slices.Contains(touched[root], owner) {
 			touched[root] = append(touched[root], owner)
 		}
 	}
-	return nil
+	return rescoped, nil
 }
 
 func isOwnerField(reg *model.Registry, root sync.RecID, field string) bool {
@@ -156,7 +148,7 @@ func (s *Server) previousOwners(tx store.Tx, root sync.RecID, created map[sync.R
 	if c, ok := created[root]; ok {
 		return []string{c}, nil
 	}
-	users, err := tx.Users()
+	users, err := s.userList(tx)
 	if err != nil {
 		return nil, err
 	}
@@ -171,16 +163,4 @@ func (s *Server) previousOwners(tx store.Tx, root sync.RecID, created map[sync.R
 		}
 	}
 	return prev, nil
-}
-
-func userMap(tx store.ReadTx) (map[string]store.User, error) {
-	users, err := tx.Users()
-	if err != nil {
-		return nil, err
-	}
-	m := make(map[string]store.User, len(users))
-	for _, u := range users {
-		m[u.ID] = u
-	}
-	return m, nil
 }

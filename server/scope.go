@@ -45,11 +45,7 @@ func visibleOwners(viewer store.User, users []store.User) []store.User {
 }
 
 // visibleRoots returns, sorted, every root viewer may see.
-func visibleRoots(tx store.ReadTx, viewer store.User) ([]sync.RecID, error) {
-	users, err := tx.Users()
-	if err != nil {
-		return nil, err
-	}
+func visibleRoots(tx store.ReadTx, viewer store.User, users []store.User) ([]sync.RecID, error) {
 	var roots []sync.RecID
 	for _, u := range visibleOwners(viewer, users) {
 		r, err := tx.Assigned(u.ID)

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	gosync "sync"
+	"sync/atomic"
 	"time"
 
 	"jiuzhu/server/store"
@@ -57,7 +59,17 @@ type Server struct {
 	hub     hub
 	rate    rateLimiter
 	limiter loginLimiter
+
+	users         atomic.Pointer[userCache]
+	scopeGen      atomic.Uint64 // bumped whenever who sees what may have changed
+	pushes        chan pushJob
+	closing       chan struct{}
+	committerDone chan struct{}
+	closeOnce     gosync.Once
 }
+
+// errClosing is returned to pushes that arrive while the server shuts down.
+var errClosing = errors.New("server shutting down")
 
 // New opens the store in cfg.DataDir and prepares the handlers. It fails
 // fast, with an error naming the path, when the data directory cannot be
@@ -104,6 +116,10 @@ func New(cfg Config) (*Server, error) {
 	s.syncLog = &sync.Log{Schema: s.reg, MaxSkew: skew, MaxValue: s.limits.MaxValue}
 	s.codec = sync.Binary{Limits: s.limits}
 	s.rate = rateLimiter{rate: rate, now: s.now}
+	s.pushes = make(chan pushJob)
+	s.closing = make(chan struct{})
+	s.committerDone = make(chan struct{})
+	go s.committer()
 	s.handler = s.routes()
 	return s, nil
 }
@@ -148,6 +164,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	s.hub.closeAll() // websockets are hijacked: Shutdown does not wait for them
 	if err := hs.Shutdown(shutdown); err != nil {
 		return fmt.Errorf("shutting down: %w", err)
 	}
@@ -157,8 +174,12 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	return nil
 }
 
-// Close closes the store.
-func (s *Server) Close() error { return s.store.Close() }
+// Close stops the committer and closes the store.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() { close(s.closing) })
+	<-s.committerDone
+	return s.store.Close()
+}
 
 // BuildVersion is the content hash of the web files embedded in this
 // binary, the version New reports for them.

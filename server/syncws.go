@@ -45,6 +45,7 @@ type syncConn struct {
 	s      *Server
 	conn   *wsconn.Conn
 	dev    deviceIdentity
+	pulls  pullState
 	poking atomic.Bool
 }
 
@@ -77,6 +78,7 @@ func (s *Server) serveSync(w http.ResponseWriter, r *http.Request) {
 	c := &syncConn{s: s, conn: wsconn.New(ws, int64(s.limits.MaxMessage)+1024)}
 	defer c.conn.CloseNow()
 	err = c.run(r.Context())
+	s.finishPull(c.dev, &c.pulls)
 	var ce *closeErr
 	switch {
 	case errors.As(err, &ce):
@@ -160,7 +162,6 @@ func (c *syncConn) run(ctx context.Context) error {
 	}
 	c.s.hub.add(c)
 	defer c.s.hub.remove(c)
-	var ps pullState
 	for {
 		m, err := c.recv(ctx)
 		if err != nil {
@@ -182,7 +183,7 @@ func (c *syncConn) run(ctx context.Context) error {
 				c.s.hub.poke(c, res.touched, res.users)
 			}
 		case *sync.Pull:
-			page, err := c.s.pull(ctx, c.dev, &ps, m)
+			page, err := c.s.pull(ctx, c.dev, &c.pulls, m)
 			if err != nil {
 				return err
 			}

@@ -1,6 +1,8 @@
 package model
 
 import (
+	"jiuzhu/shared/sync"
+
 	"encoding/json"
 	"math"
 	"slices"
@@ -48,6 +50,9 @@ func (r *Registry) CheckValue(f *Field, v string, today time.Time) *Msg {
 		return nil
 	}
 	bad := func(key string, args ...Label) *Msg { return &Msg{key, append([]Label{f.Label}, args...)} }
+	if s, plain := sync.PlainJSONString(v); plain && stringKind(f.Kind) {
+		return r.checkString(f, s, today) // canonical already: no decoding needed
+	}
 	if !json.Valid([]byte(v)) {
 		return bad(MsgBadJSON)
 	}
@@ -105,6 +110,16 @@ func (r *Registry) CheckValue(f *Field, v string, today time.Time) *Msg {
 		return r.checkString(f, s, today)
 	}
 	return nil
+}
+
+// stringKind reports whether values of kind k are JSON strings (the
+// default case of CheckValue).
+func stringKind(k Kind) bool {
+	switch k {
+	case KindJSON, KindBool, KindInt, KindDecimal, KindMoney, KindCodes, KindRefs:
+		return false
+	}
+	return true
 }
 
 // checkString checks a string, or one item of a list, for a field's kind.

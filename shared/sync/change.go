@@ -70,7 +70,7 @@ func (c *Change) Check(maxValue int) string {
 		return "malformed field name"
 	case len(c.Value) > maxValue:
 		return "value too large"
-	case !json.Valid([]byte(c.Value)):
+	case !validJSON(c.Value):
 		return "value is not JSON"
 	case c.By == "" || len(c.By) > MaxDeviceLen:
 		return "missing or malformed author"
@@ -78,4 +78,12 @@ func (c *Change) Check(maxValue int) string {
 		return "tombstone value must be true or false"
 	}
 	return ""
+}
+
+// validJSON reports whether v is JSON, quickly for plain strings.
+func validJSON(v string) bool {
+	if _, ok := PlainJSONString(v); ok {
+		return true
+	}
+	return json.Valid([]byte(v))
 }

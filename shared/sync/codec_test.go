@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"encoding/json"
 	"errors"
 	"reflect"
 	"strconv"
@@ -168,4 +169,29 @@ func FuzzJSONDecode(f *testing.F) {
 			}
 		}
 	})
+}
+
+// PlainJSONString accepts exactly the strings encoding/json would write
+// unchanged, and decodes them as encoding/json does.
+func TestPlainJSONString(t *testing.T) {
+	for _, s := range []string{"", "abc", "张三", "case/01J0000000000000000000000A", "a<b", "a&b", "q\"", "back\\slash",
+		"tab\t", "line\u2028sep", "\xff\xfe", "emoji 🙂", "620102"} {
+		canon, _ := json.Marshal(s)
+		for _, v := range []string{string(canon), `"` + s + `"`} {
+			got, ok := PlainJSONString(v)
+			if !ok {
+				continue
+			}
+			var want string
+			if err := json.Unmarshal([]byte(v), &want); err != nil || got != want || v != string(canon) {
+				t.Errorf("PlainJSONString(%q) = %q, accepted; json says %q (%v), canonical %s", v, got, want, err, canon)
+			}
+		}
+		if got, ok := PlainJSONString(string(canon)); s == "abc" && (!ok || got != s) {
+			t.Errorf("plain ASCII %q not accepted", s)
+		}
+	}
+	if _, ok := PlainJSONString(`"张三"`); !ok {
+		t.Error("plain Chinese text not accepted")
+	}
 }

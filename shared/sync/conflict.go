@@ -3,6 +3,8 @@ package sync
 import (
 	"crypto/sha256"
 	"encoding/json"
+	"strings"
+	"unicode/utf8"
 )
 
 // ConflictType is the record type of conflict records, which the server
@@ -92,9 +94,38 @@ func jsonString(s string) string {
 // UnquoteJSON returns the string held by a canonical JSON string value, or
 // "" and false if v is not a JSON string.
 func UnquoteJSON(v string) (string, bool) {
+	if s, ok := PlainJSONString(v); ok {
+		return s, true
+	}
 	var s string
 	if err := json.Unmarshal([]byte(v), &s); err != nil {
 		return "", false
 	}
 	return s, true
+}
+
+// PlainJSONString returns the text of v when v is a JSON string in the
+// canonical form encoding/json writes, with nothing to unescape: valid
+// UTF-8, no quote, backslash or control character, none of < > & (which
+// encoding/json escapes) and no U+2028 or U+2029. It is the common case of
+// every id, code and most text, and decoding it needs no allocation.
+func PlainJSONString(v string) (string, bool) {
+	n := len(v)
+	if n < 2 || v[0] != '"' || v[n-1] != '"' {
+		return "", false
+	}
+	inner := v[1 : n-1]
+	ascii := true
+	for i := 0; i < len(inner); i++ {
+		switch c := inner[i]; {
+		case c == '"' || c == '\\' || c < 0x20 || c == '<' || c == '>' || c == '&':
+			return "", false
+		case c >= 0x80:
+			ascii = false
+		}
+	}
+	if !ascii && (!utf8.ValidString(inner) || strings.Contains(inner, "\u2028") || strings.Contains(inner, "\u2029")) {
+		return "", false
+	}
+	return inner, true
 }

@@ -48,7 +48,7 @@ type Log struct {
 // Apply applies batch, pushed by who at time now, to st.
 // An error from st aborts the whole batch: the caller rolls back.
 func (l *Log) Apply(st Store, who Author, now time.Time, batch []Change) (Result, error) {
-	var res Result
+	res := Result{Accepted: make([]Accepted, 0, len(batch)), Entries: make([]Entry, 0, len(batch))}
 	last, err := st.LastSeq()
 	if err != nil {
 		return res, err

@@ -118,7 +118,7 @@ type Limits struct {
 }
 
 // DefaultLimits are the protocol's limits.
-var DefaultLimits = Limits{MaxMessage: 1 << 20, MaxBatch: 1000, MaxValue: 64 << 10, MaxString: 1024}
+var DefaultLimits = Limits{MaxMessage: 1 << 20, MaxBatch: 10000, MaxValue: 64 << 10, MaxString: 1024}
 
 func (l Limits) orDefault() Limits {
 	if l.MaxMessage <= 0 {

@@ -21,7 +21,7 @@ type SessionConfig struct {
 	App       string        // app version sent in Hello
 	Codec     Codec         // default Binary{}
 	PushBatch int           // changes per Push (default 200)
-	PullLimit uint32        // entries per Page asked for (default 500)
+	PullLimit uint32        // entries per Page asked for (default DefaultLimits.MaxBatch; the server also sizes pages by bytes)
 	Retries   int           // resends of an unanswered request (default 3)
 	Timeout   time.Duration // wait for each answer (default 30s)
 }
@@ -71,7 +71,7 @@ func NewSession(ctx context.Context, store ClientStore, src TimeSource, cfg Sess
 		cfg.PushBatch = 200
 	}
 	if cfg.PullLimit == 0 {
-		cfg.PullLimit = 500
+		cfg.PullLimit = uint32(DefaultLimits.MaxBatch)
 	}
 	if cfg.Retries <= 0 {
 		cfg.Retries = 3

@@ -116,7 +116,7 @@ func (s *Session) push(ctx context.Context, conn Conn, rep *Report) error {
 			return nil
 		}
 		before := len(out)
-		p := &Push{ID: s.nextID(), Changes: out[:min(len(out), s.cfg.PushBatch)]}
+		p := &Push{ID: s.nextID(), Changes: out[:pushCount(out, s.cfg.PushBatch, DefaultLimits.MaxMessage/2)]}
 		if err := s.exchange(ctx, conn, rep, p, func(m Message) bool {
 			a, ok := m.(*Ack)
 			return ok && a.ID == p.ID
@@ -131,6 +131,23 @@ func (s *Session) push(ctx context.Context, conn Conn, rep *Report) error {
 			return &Error{Op: "push", Err: ErrUnexpected} // the ack settled nothing
 		}
 	}
+}
+
+// pushCount is how many changes from the head of out go in one push: at
+// most max, and no more than about maxBytes encoded (at least one: a single
+// change is within the limits by Change.Check), so long notes never make a
+// push too large to send.
+func pushCount(out []Change, max, maxBytes int) int {
+	n, size := 0, 0
+	for n < len(out) && n < max {
+		c := &out[n]
+		size += len(c.Rec) + len(c.Field) + len(c.Value) + len(c.By) + len(c.Op.Device) + 32
+		if n > 0 && size > maxBytes {
+			break
+		}
+		n++
+	}
+	return n
 }
 
 // ack settles the outbox changes an ack names: accepted ones become

@@ -42,7 +42,7 @@ func runBenchCatchup(ctx context.Context, args []string, stdout, stderr io.Write
 	fs := toolFlags("bench catchup", stderr)
 	cases := fs.Int("cases", 10000, "cases in the worker's caseload")
 	data := fs.String("data", "", "data directory (default: a temporary directory, removed afterwards)")
-	pullLimit := fs.Int("pull-limit", 0, "entries per page the device asks for (0: the session's default, 500)")
+	pullLimit := fs.Int("pull-limit", 0, "entries per page the device asks for (0: the session's default, sync.DefaultLimits.MaxBatch; the server also bounds pages by bytes)")
 	seed := fs.Uint64("seed", 1, "seed of the generated caseload")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the download to this file")
 	if code := parseTool(fs, args, benchCatchupUsage, func() string {
@@ -69,7 +69,7 @@ func runBenchCatchup(ctx context.Context, args []string, stdout, stderr io.Write
 func benchCatchup(ctx context.Context, dirFlag string, nCases, pullLimit int, seed uint64, profile string) (benchCatchupResult, error) {
 	res := benchCatchupResult{Cases: nCases, PullLimit: pullLimit}
 	if res.PullLimit == 0 {
-		res.PullLimit = 500
+		res.PullLimit = sync.DefaultLimits.MaxBatch
 	}
 	dir, cleanup, err := dataDir(dirFlag, "jiuzhu-bench-catchup-*")
 	if err != nil {

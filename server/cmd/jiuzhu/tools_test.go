@@ -82,7 +82,7 @@ func TestToolUsageErrors(t *testing.T) {
 		{"bench"},
 		{"bench", "nope"},
 		{"bench", "sync", "--devices", "0"},
-		{"bench", "sync", "--batch", "5000"},
+		{"bench", "sync", "--batch", "20000"},
 		{"bench", "sync", "--bogus"},
 		{"bench", "sync", "extra"},
 		{"bench", "catchup", "--cases", "many"},

@@ -23,6 +23,43 @@ func (s *Session) Sync(ctx context.Context, conn Conn) (Report, error) {
 	return rep, s.pull(ctx, conn, &rep)
 }
 
+// Resync runs another round on a connection that has already said hello
+// (Sync did): push the outbox, then pull until the server has no more.
+func (s *Session) Resync(ctx context.Context, conn Conn) (Report, error) {
+	var rep Report
+	if err := s.push(ctx, conn, &rep); err != nil {
+		return rep, err
+	}
+	return rep, s.pull(ctx, conn, &rep)
+}
+
+// Wait waits on an idle connection for the server's next word: it returns
+// true when the server poked (new changes wait: call Resync), ErrRevoked,
+// a *ServerError, or ctx's error when ctx ends first (the connection stays
+// usable: cancel ctx to go and push a local edit).
+func (s *Session) Wait(ctx context.Context, conn Conn) (poked bool, err error) {
+	for {
+		raw, err := conn.Recv(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return false, ctx.Err()
+			}
+			return false, &Error{Op: "receive", Err: err}
+		}
+		m, err := s.cfg.Codec.Decode(raw)
+		if err != nil {
+			return false, err
+		}
+		var rep Report
+		if _, err := s.handle(ctx, m, &rep); err != nil {
+			return false, err
+		}
+		if rep.Poked {
+			return true, nil
+		}
+	}
+}
+
 // exchange sends req and waits for the answer done recognizes, handling
 // whatever else arrives meanwhile. It re-sends on timeout.
 func (s *Session) exchange(ctx context.Context, conn Conn, rep *Report, req Message, done func(Message) bool) error {

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"jiuzhu/server/store"
+	"jiuzhu/shared/api"
 )
 
 // How long a login lasts. Tablets may be offline for weeks; the token is only
@@ -24,13 +25,8 @@ const (
 	maxDeviceName = 100
 )
 
-// apiError is the JSON body of every /api error: a code for programs and a
-// message for people, in Chinese and English.
-type apiError struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-	En      string `json:"en"`
-}
+// apiError is the JSON body of every /api error.
+type apiError = api.Error
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
@@ -43,34 +39,15 @@ func writeAPIError(w http.ResponseWriter, status int, code, zh, en string) {
 	writeJSON(w, status, apiError{Code: code, Message: zh, En: en})
 }
 
-// LoginRequest is the body of POST /api/login.
-type LoginRequest struct {
-	Name       string `json:"name"`
-	Password   string `json:"password"`
-	Device     string `json:"device,omitempty"`      // this tablet's device id for this user, if it has one
-	DeviceName string `json:"device_name,omitempty"` // e.g. "张三的平板"
-	App        string `json:"app,omitempty"`         // app version
-}
-
-// LoginResponse answers a successful login.
-type LoginResponse struct {
-	Token   string    `json:"token"`
-	Device  string    `json:"device"`
-	Expires time.Time `json:"expires"`
-	User    UserInfo  `json:"user"`
-}
-
-// UserInfo is what a device learns about its user.
-type UserInfo struct {
-	ID   string     `json:"id"`
-	Name string     `json:"name"`
-	Role store.Role `json:"role"`
-	Team string     `json:"team"`
-	Org  string     `json:"org"`
-}
+// The login API's wire types are shared with the PWA.
+type (
+	LoginRequest  = api.LoginRequest
+	LoginResponse = api.LoginResponse
+	UserInfo      = api.UserInfo
+)
 
 func userInfo(u store.User) UserInfo {
-	return UserInfo{ID: u.ID, Name: u.Name, Role: u.Role, Team: u.Team, Org: u.Org}
+	return UserInfo{ID: u.ID, Name: u.Name, Role: string(u.Role), Team: u.Team, Org: u.Org}
 }
 
 // errLoginFailed is the one answer for a wrong name or a wrong password.

@@ -38,7 +38,7 @@ func TestLoginAPI(t *testing.T) {
 	code, _, body := post(t, ts.URL+"/api/login", `{"name":"wang","password":"a-long-password","device_name":"平板1"}`)
 	var lr LoginResponse
 	json.Unmarshal([]byte(body), &lr)
-	if code != 200 || lr.Token == "" || lr.Device == "" || lr.User.Name != "wang" || lr.User.Role != store.RoleWorker {
+	if code != 200 || lr.Token == "" || lr.Device == "" || lr.User.Name != "wang" || lr.User.Role != string(store.RoleWorker) {
 		t.Fatalf("login: %d %s", code, body)
 	}
 	// The same tablet logging in again keeps its device id.

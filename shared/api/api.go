@@ -1,0 +1,40 @@
+// Package api holds the wire types of the server's HTTP API (/api/…), shared
+// by the server and the PWA so that both sides agree on them. It is pure:
+// types only, no I/O.
+package api
+
+import "time"
+
+// LoginRequest is the body of POST /api/login.
+type LoginRequest struct {
+	Name       string `json:"name"`
+	Password   string `json:"password"`
+	Device     string `json:"device,omitempty"`      // this tablet's device id for this user, if it has one
+	DeviceName string `json:"device_name,omitempty"` // e.g. "张三的平板"
+	App        string `json:"app,omitempty"`         // app version
+}
+
+// LoginResponse answers a successful login.
+type LoginResponse struct {
+	Token   string    `json:"token"`
+	Device  string    `json:"device"`
+	Expires time.Time `json:"expires"`
+	User    UserInfo  `json:"user"`
+}
+
+// UserInfo is what a device learns about its user.
+type UserInfo struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Role string `json:"role"` // worker, supervisor or admin
+	Team string `json:"team"`
+	Org  string `json:"org"`
+}
+
+// Error is the body of every /api error: a code for programs and a message
+// for people, in Chinese (Message) and English (En).
+type Error struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	En      string `json:"en"`
+}

@@ -47,6 +47,22 @@ const (
 
 	HomeWelcome Key = "home.welcome"
 	HomeIntro   Key = "home.intro"
+
+	LoginTitle        Key = "login.title"
+	LoginIntro        Key = "login.intro"
+	LoginName         Key = "login.name"
+	LoginPassword     Key = "login.password"
+	LoginDeviceName   Key = "login.device_name"
+	LoginSubmit       Key = "login.submit"
+	LoginBusy         Key = "login.busy"
+	LoginNeedsNetwork Key = "login.needs_network"
+	LoginMissing      Key = "login.missing"
+	LoginOnTablet     Key = "login.on_tablet"
+	LoginOther        Key = "login.other"
+	UnlockTitle       Key = "unlock.title"
+	UnlockSubmit      Key = "unlock.submit"
+	UnlockWrong       Key = "unlock.wrong"
+	UnlockFailed      Key = "unlock.failed"
 )
 
 type entry struct{ zh, en string }
@@ -92,6 +108,22 @@ var catalog = map[Key]entry{
 	NotFoundTitle: {"页面不存在", "Page not found"},
 	NotFoundText:  {"找不到这个地址对应的页面。", "There is no page at this address."},
 	NotFoundHome:  {"返回首页", "Back to home"},
+
+	LoginTitle:        {"登录", "Log in"},
+	LoginIntro:        {"第一次在这台平板上使用时需要联网登录；之后没有网络也能用密码解锁。", "The first time on this tablet you log in online; after that your password unlocks it without a network."},
+	LoginName:         {"用户名", "User name"},
+	LoginPassword:     {"密码", "Password"},
+	LoginDeviceName:   {"这台平板的名称（可选）", "Name for this tablet (optional)"},
+	LoginSubmit:       {"登录", "Log in"},
+	LoginBusy:         {"正在登录…", "Logging in…"},
+	LoginNeedsNetwork: {"无法连接服务器。第一次登录需要联网，请连上网络后再试。", "Cannot reach the server. The first login needs the network; connect and try again."},
+	LoginMissing:      {"请填写用户名和密码。", "Enter your user name and password."},
+	LoginOnTablet:     {"这台平板上的用户", "Users on this tablet"},
+	LoginOther:        {"其他用户登录", "Log in as someone else"},
+	UnlockTitle:       {"解锁", "Unlock"},
+	UnlockSubmit:      {"解锁", "Unlock"},
+	UnlockWrong:       {"密码错误，请重试。数据没有任何改动。", "Wrong password; try again. Nothing was changed."},
+	UnlockFailed:      {"无法打开本机数据：", "Cannot open the data on this tablet: "},
 
 	HomeWelcome: {"欢迎使用救助社工", "Welcome to Jiuzhu"},
 	HomeIntro:   {"按照 DB62/T 4987-2024《社会救助社会工作服务指南》记录服务。没有网络时也能使用。", "Record services under DB62/T 4987-2024, the Gansu guide to social-assistance social work. Works without a network."},

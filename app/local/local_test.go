@@ -1,0 +1,31 @@
+package local_test
+
+import (
+	stdsync "sync"
+	"testing"
+
+	"jiuzhu/app/local"
+	"jiuzhu/app/local/localtest"
+)
+
+func TestMemStoreContract(t *testing.T) {
+	var mu stdsync.Mutex
+	stores := map[string]*local.MemStore{}
+	localtest.Run(t, func(t *testing.T, user, device string) local.Store {
+		mu.Lock()
+		defer mu.Unlock()
+		s, ok := stores[user]
+		if !ok {
+			s = local.NewMemStore(device)
+			stores[user] = s
+		}
+		return s.Reopen()
+	})
+}
+
+func TestMemKeyringContract(t *testing.T) {
+	localtest.RunKeyring(t, func(t *testing.T) func() *local.Keyring {
+		kr := local.NewMemKeyring(local.KeyringOptions{Iterations: 1000})
+		return func() *local.Keyring { return kr }
+	})
+}

@@ -1,0 +1,175 @@
+package local
+
+import (
+	"context"
+	"slices"
+	"strings"
+	stdsync "sync"
+
+	"jiuzhu/shared/sync"
+)
+
+// MemStore is the in-memory twin of the IndexedDB store, for native tests
+// and for the app's component tests. It holds plaintext (nothing is sealed)
+// and keeps its data across Close: Reopen returns a new handle on the same
+// data, as opening the same IndexedDB database again would.
+type MemStore struct {
+	data   *memData
+	mu     stdsync.Mutex
+	closed bool
+}
+
+type memData struct {
+	mu stdsync.Mutex // serializes the twin's own checks with the inner store's calls
+	s  *sync.MemClientStore
+}
+
+// NewMemStore returns an empty store for a device.
+func NewMemStore(device string) *MemStore {
+	return &MemStore{data: &memData{s: sync.NewMemClientStore(device)}}
+}
+
+// Reopen returns a new open handle on the same data (after Close, as the
+// app does when it unlocks again).
+func (m *MemStore) Reopen() *MemStore { return &MemStore{data: m.data} }
+
+func (m *MemStore) inner() (*sync.MemClientStore, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return nil, ErrClosed
+	}
+	return m.data.s, nil
+}
+
+// Meta implements sync.ClientStore.
+func (m *MemStore) Meta(ctx context.Context) (sync.ClientMeta, error) {
+	s, err := m.inner()
+	if err != nil {
+		return sync.ClientMeta{}, err
+	}
+	return s.Meta(ctx)
+}
+
+// Records implements sync.ClientStore.
+func (m *MemStore) Records(ctx context.Context, ids []sync.RecID) (map[sync.RecID]*sync.Record, error) {
+	s, err := m.inner()
+	if err != nil {
+		return nil, err
+	}
+	return s.Records(ctx, ids)
+}
+
+// Enqueue implements sync.ClientStore. A change whose op is already in the
+// outbox, or twice in changes, fails the whole call with ErrDuplicateOp.
+func (m *MemStore) Enqueue(ctx context.Context, meta sync.ClientMeta, changes []sync.Change) error {
+	s, err := m.inner()
+	if err != nil {
+		return err
+	}
+	m.data.mu.Lock()
+	defer m.data.mu.Unlock()
+	out, err := s.Outbox(ctx)
+	if err != nil {
+		return err
+	}
+	seen := make(map[sync.Op]bool, len(out)+len(changes))
+	for _, c := range out {
+		seen[c.Op] = true
+	}
+	for _, c := range changes {
+		if seen[c.Op] {
+			return &Error{Op: "enqueue", Err: ErrDuplicateOp}
+		}
+		seen[c.Op] = true
+	}
+	return s.Enqueue(ctx, meta, changes)
+}
+
+// Outbox implements sync.ClientStore.
+func (m *MemStore) Outbox(ctx context.Context) ([]sync.Change, error) {
+	s, err := m.inner()
+	if err != nil {
+		return nil, err
+	}
+	return s.Outbox(ctx)
+}
+
+// SaveAck implements sync.ClientStore.
+func (m *MemStore) SaveAck(ctx context.Context, recs []*sync.Record, done []sync.Op, rejected []sync.RejectedChange) error {
+	s, err := m.inner()
+	if err != nil {
+		return err
+	}
+	m.data.mu.Lock()
+	defer m.data.mu.Unlock()
+	return s.SaveAck(ctx, recs, done, rejected)
+}
+
+// SavePage implements sync.ClientStore.
+func (m *MemStore) SavePage(ctx context.Context, meta sync.ClientMeta, recs []*sync.Record, drop []sync.RecID) error {
+	s, err := m.inner()
+	if err != nil {
+		return err
+	}
+	m.data.mu.Lock()
+	defer m.data.mu.Unlock()
+	return s.SavePage(ctx, meta, recs, drop)
+}
+
+// Rejected implements sync.ClientStore.
+func (m *MemStore) Rejected(ctx context.Context) ([]sync.RejectedChange, error) {
+	s, err := m.inner()
+	if err != nil {
+		return nil, err
+	}
+	return s.Rejected(ctx)
+}
+
+// DismissRejected implements sync.ClientStore.
+func (m *MemStore) DismissRejected(ctx context.Context, op sync.Op) error {
+	s, err := m.inner()
+	if err != nil {
+		return err
+	}
+	m.data.mu.Lock()
+	defer m.data.mu.Unlock()
+	return s.DismissRejected(ctx, op)
+}
+
+// Wipe implements sync.ClientStore.
+func (m *MemStore) Wipe(ctx context.Context) error {
+	s, err := m.inner()
+	if err != nil {
+		return err
+	}
+	m.data.mu.Lock()
+	defer m.data.mu.Unlock()
+	return s.Wipe(ctx)
+}
+
+// ListType implements Store.
+func (m *MemStore) ListType(_ context.Context, typ string) ([]*sync.Record, error) {
+	s, err := m.inner()
+	if err != nil {
+		return nil, err
+	}
+	var out []*sync.Record
+	for id, r := range s.All() {
+		if id.Type() == typ {
+			out = append(out, r)
+		}
+	}
+	slices.SortFunc(out, func(a, b *sync.Record) int { return strings.Compare(string(a.ID), string(b.ID)) })
+	return out, nil
+}
+
+// Close implements Store.
+func (m *MemStore) Close() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.closed = true
+	return nil
+}
+
+var _ Store = (*MemStore)(nil)

@@ -3,9 +3,11 @@ package app
 import (
 	"strings"
 	"testing"
+	"time"
 
 	goapp "github.com/maxence-charriere/go-app/v10/pkg/app"
 
+	"jiuzhu/app/syncer"
 	"jiuzhu/shared/i18n"
 )
 
@@ -21,7 +23,7 @@ func render(t *testing.T, c goapp.Composer) string {
 }
 
 func TestHomeLinksEverySection(t *testing.T) {
-	html := render(t, &homePage{})
+	html := render(t, &homePage{page: page{user: "wang"}})
 	for _, s := range Sections {
 		if !strings.Contains(html, `href="`+s.Path+`"`) {
 			t.Errorf("home has no link to %s", s.Path)
@@ -36,7 +38,7 @@ func TestHomeLinksEverySection(t *testing.T) {
 }
 
 func TestPagesInEnglish(t *testing.T) {
-	html := render(t, &sectionPage{Section: Sections[0], lang: string(i18n.EN)})
+	html := render(t, &sectionPage{Section: Sections[0], page: page{lang: string(i18n.EN), user: "wang"}})
 	for _, want := range []string{"Cases", "There are no records on this device yet.", `aria-current="page"`} {
 		if !strings.Contains(html, want) {
 			t.Errorf("English cases page lacks %q", want)
@@ -48,7 +50,7 @@ func TestPagesInEnglish(t *testing.T) {
 }
 
 func TestNotFoundPage(t *testing.T) {
-	html := render(t, &notFoundPage{})
+	html := render(t, &notFoundPage{page: page{user: "wang"}})
 	if !strings.Contains(html, i18n.T(i18n.ZH, i18n.NotFoundTitle)) || !strings.Contains(html, `href="/"`) {
 		t.Errorf("not-found page lacks its title or the way home:\n%s", html)
 	}
@@ -87,5 +89,49 @@ func TestUpdateBanner(t *testing.T) {
 	html := render(t, &updateBanner{available: true, lang: string(i18n.EN)})
 	if !strings.Contains(html, "A new version is available") || !strings.Contains(html, "Reload") {
 		t.Errorf("banner = %s", html)
+	}
+}
+
+// With no account open every page is the login screen.
+func TestPagesNeedAnAccount(t *testing.T) {
+	for _, c := range []goapp.Composer{&homePage{}, &sectionPage{Section: Sections[2]}, &notFoundPage{}} {
+		html := render(t, c)
+		if !strings.Contains(html, `id="login-form"`) || strings.Contains(html, `id="main"`) {
+			t.Errorf("%T without an account:\n%s", c, html)
+		}
+	}
+}
+
+// Device events reach subscribers, the latest one at once.
+func TestBroadcaster(t *testing.T) {
+	var b broadcaster
+	b.publish(func(e *deviceEvent) { e.account = "wang" })
+	var got []string
+	unsub := b.subscribe(func(e deviceEvent) { got = append(got, e.account) })
+	b.publish(func(e *deviceEvent) { e.account = "" })
+	unsub()
+	b.publish(func(e *deviceEvent) { e.account = "li" })
+	if strings.Join(got, ",") != "wang," {
+		t.Errorf("events %q; want wang then empty, nothing after unsubscribing", got)
+	}
+}
+
+func TestSyncBadge(t *testing.T) {
+	for _, c := range []struct {
+		st   syncer.Status
+		want []string
+	}{
+		{syncer.Status{State: syncer.UpToDate}, []string{"已同步", "online"}},
+		{syncer.Status{State: syncer.Offline, Pending: 3, Err: "dial failed"}, []string{"离线", "3 条修改待发送", "dial failed"}},
+		{syncer.Status{State: syncer.UpToDate, Rejected: 2, LastSync: time.Date(2026, 11, 28, 9, 30, 0, 0, time.Local)}, []string{"2 条修改被服务器拒绝", "上次同步 2026-11-28 09:30"}},
+		{syncer.Status{State: syncer.Unauthorized}, []string{"登录已过期"}},
+		{syncer.Status{State: syncer.Revoked}, []string{"本机数据已清除"}},
+	} {
+		html := goapp.HTMLString(syncBadge(i18n.ZH, c.st))
+		for _, w := range c.want {
+			if !strings.Contains(html, w) {
+				t.Errorf("status %+v: badge %s lacks %q", c.st, html, w)
+			}
+		}
 	}
 }

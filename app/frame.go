@@ -26,6 +26,7 @@ func frame(l i18n.Lang, path string, content ...ui) ui {
 			&statusBadge{},
 			&installButton{},
 			&langSwitch{},
+			&accountMenu{},
 		),
 		&updateBanner{},
 		goapp.Div().Class("jz-body").Body(
@@ -56,4 +57,28 @@ func setTitle(ctx goapp.Context, l i18n.Lang, page i18n.Key) {
 		t = i18n.T(l, page) + " · " + t
 	}
 	ctx.Page().SetTitle(t)
+}
+
+// accountMenu shows who is working and locks the app on request.
+type accountMenu struct {
+	goapp.Compo
+	lang    string
+	account string
+}
+
+func (m *accountMenu) OnMount(ctx goapp.Context) {
+	observeLang(ctx, &m.lang)
+	ctx.ObserveState(stateAccount, &m.account)
+}
+
+func (m *accountMenu) Render() ui {
+	if m.account == "" {
+		return goapp.Span().Class("jz-account-none")
+	}
+	l := langOf(m.lang)
+	return goapp.Span().Class("jz-account").Body(
+		goapp.Span().ID("account-name").Text(m.account),
+		goapp.Button().ID("lock-button").Class("secondary").Text(i18n.T(l, i18n.LockNow)).
+			OnClick(func(goapp.Context, goapp.Event) { go lockDevice() }),
+	)
 }

@@ -9,15 +9,16 @@ import (
 // homePage welcomes the worker and leads to each part of the service.
 type homePage struct {
 	goapp.Compo
-	lang string
+	page
 }
 
-func (p *homePage) OnMount(ctx goapp.Context) { observeLang(ctx, &p.lang) }
+func (p *homePage) OnMount(ctx goapp.Context) { p.mount(ctx) }
 
 func (p *homePage) OnNav(ctx goapp.Context) { setTitle(ctx, langOf(p.lang), "") }
 
-func (p *homePage) Render() ui {
-	l := langOf(p.lang)
+func (p *homePage) Render() ui { return p.gate(p.render) }
+
+func (p *homePage) render(l i18n.Lang) ui {
 	cards := make([]ui, 0, len(Sections))
 	for _, s := range Sections {
 		cards = append(cards, goapp.Li().Body(

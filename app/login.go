@@ -6,14 +6,11 @@ import (
 
 	goapp "github.com/maxence-charriere/go-app/v10/pkg/app"
 
+	"jiuzhu/app/account"
 	"jiuzhu/shared/i18n"
 )
 
-// ErrWrongPassword is what an accounts backend returns when a password
-// does not unlock the data on the tablet.
-var ErrWrongPassword = errors.New("wrong password")
-
-// accounts is what the login screen needs from the tablet: who has data
+// accounts is what the login screen needs (account.Device in the app) from the tablet: who has data
 // here, the first login (online), and unlocking (offline).
 type accounts interface {
 	// Known returns the login names that have data on this tablet.
@@ -41,10 +38,12 @@ type loginScreen struct {
 	deviceName string
 	busy       bool
 	msg        string
+	live       bool // mounted in the browser: the prerendered form stays disabled
 }
 
 func (s *loginScreen) OnMount(ctx goapp.Context) {
 	observeLang(ctx, &s.lang)
+	s.live = true
 	if s.Accounts == nil {
 		return
 	}
@@ -76,7 +75,7 @@ func (s *loginScreen) Render() ui {
 			goapp.H1().ID("page-title").Text(t(i18n.UnlockTitle)),
 			goapp.P().Class("jz-user").Text(s.chosen),
 			s.field("login-password", t(i18n.LoginPassword), "password", &s.password, "current-password"),
-			goapp.Button().ID("login-submit").Type("submit").Disabled(s.busy).Text(s.submitText(l, i18n.UnlockSubmit)),
+			goapp.Button().ID("login-submit").Type("submit").Disabled(s.busy || !s.live).Text(s.submitText(l, i18n.UnlockSubmit)),
 			goapp.Button().ID("login-other").Type("button").Class("secondary").Text(t(i18n.LoginOther)).
 				OnClick(func(ctx goapp.Context, e goapp.Event) { s.chosen, s.password, s.msg = "", "", "" }),
 		)
@@ -87,7 +86,7 @@ func (s *loginScreen) Render() ui {
 			s.field("login-name", t(i18n.LoginName), "text", &s.name, "username"),
 			s.field("login-password", t(i18n.LoginPassword), "password", &s.password, "current-password"),
 			s.field("login-device", t(i18n.LoginDeviceName), "text", &s.deviceName, "off"),
-			goapp.Button().ID("login-submit").Type("submit").Disabled(s.busy).Text(s.submitText(l, i18n.LoginSubmit)),
+			goapp.Button().ID("login-submit").Type("submit").Disabled(s.busy || !s.live).Text(s.submitText(l, i18n.LoginSubmit)),
 		)
 		if len(s.known) > 0 {
 			users := []ui{goapp.H2().Text(t(i18n.LoginOnTablet))}
@@ -102,8 +101,15 @@ func (s *loginScreen) Render() ui {
 	if s.msg != "" {
 		body = append(body, goapp.P().ID("login-message").Class("jz-error").Attr("role", "alert").Text(s.msg))
 	}
+	// The two forms differ at the root (div vs section): go-app keeps an
+	// element's first event handler when it reuses the element, and an
+	// input bound to the name must not be reused for the password.
+	var inner ui = goapp.Section().Class("jz-login-online").Body(body...)
+	if s.chosen != "" {
+		inner = goapp.Div().Class("jz-login-unlock").Body(body...)
+	}
 	return goapp.Main().Class("jz-login").Body(
-		goapp.Form().ID("login-form").OnSubmit(s.submit).Body(body...),
+		goapp.Form().ID("login-form").OnSubmit(s.submit).Body(inner),
 	)
 }
 
@@ -119,7 +125,7 @@ func (s *loginScreen) field(id, label, typ string, dst *string, autocomplete str
 	return goapp.Div().Class("jz-field").Body(
 		goapp.Label().For(id).Text(label),
 		goapp.Input().ID(id).Type(typ).Value(*dst).Attr("autocomplete", autocomplete).
-			OnInput(s.ValueTo(dst)),
+			Disabled(!s.live).OnInput(s.ValueTo(dst)),
 	)
 }
 
@@ -141,12 +147,27 @@ func (s *loginScreen) start() bool {
 	if s.busy || s.Accounts == nil {
 		return false
 	}
+	s.readInputs()
 	if s.chosen == "" && s.name == "" || s.password == "" {
 		s.msg = i18n.T(langOf(s.lang), i18n.LoginMissing)
 		return false
 	}
 	s.busy, s.msg = true, ""
 	return true
+}
+
+// readInputs takes what the inputs hold now. Input events can arrive while
+// the screen is being re-rendered at start-up, and a value typed then would
+// be missed; the DOM always has it.
+func (s *loginScreen) readInputs() {
+	if !goapp.IsClient {
+		return
+	}
+	for id, dst := range map[string]*string{"login-name": &s.name, "login-password": &s.password, "login-device": &s.deviceName} {
+		if el := goapp.Window().GetElementByID(id); el.Truthy() {
+			*dst = el.Get("value").String()
+		}
+	}
 }
 
 // attempt talks to the tablet's accounts (it blocks).
@@ -172,11 +193,11 @@ func (s *loginScreen) finish(err error) {
 
 // loginMessage says what went wrong, in the interface's language.
 func loginMessage(l i18n.Lang, err error) string {
-	var apiErr *APIError
+	var apiErr *account.APIError
 	switch {
-	case errors.Is(err, ErrWrongPassword):
+	case errors.Is(err, account.ErrWrongPassword):
 		return i18n.T(l, i18n.UnlockWrong)
-	case errors.Is(err, ErrNetwork):
+	case errors.Is(err, account.ErrNetwork):
 		return i18n.T(l, i18n.LoginNeedsNetwork)
 	case errors.As(err, &apiErr):
 		if l == i18n.EN {

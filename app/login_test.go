@@ -7,6 +7,7 @@ import (
 
 	goapp "github.com/maxence-charriere/go-app/v10/pkg/app"
 
+	"jiuzhu/app/account"
 	"jiuzhu/shared/api"
 	"jiuzhu/shared/i18n"
 )
@@ -63,10 +64,10 @@ func TestLoginOutcomes(t *testing.T) {
 		entered string
 	}{
 		{"success", &fakeAccounts{}, "", true, false, "login:wang/pw/平板"},
-		{"offline first login", &fakeAccounts{loginErr: ErrNetwork}, i18n.T(i18n.ZH, i18n.LoginNeedsNetwork), false, false, "login:wang/pw/平板"},
-		{"server refuses", &fakeAccounts{loginErr: &APIError{Status: 401, Body: api.Error{Code: "login_failed", Message: "用户名或密码错误。", En: "Wrong name or password."}}}, "用户名或密码错误。", false, false, "login:wang/pw/平板"},
+		{"offline first login", &fakeAccounts{loginErr: account.ErrNetwork}, i18n.T(i18n.ZH, i18n.LoginNeedsNetwork), false, false, "login:wang/pw/平板"},
+		{"server refuses", &fakeAccounts{loginErr: &account.APIError{Status: 401, Body: api.Error{Code: "login_failed", Message: "用户名或密码错误。", En: "Wrong name or password."}}}, "用户名或密码错误。", false, false, "login:wang/pw/平板"},
 		{"unlock", &fakeAccounts{known: []string{"wang"}}, "", true, true, "unlock:wang/pw"},
-		{"unlock wrong password", &fakeAccounts{known: []string{"wang"}, unlockErr: ErrWrongPassword}, i18n.T(i18n.ZH, i18n.UnlockWrong), false, true, "unlock:wang/pw"},
+		{"unlock wrong password", &fakeAccounts{known: []string{"wang"}, unlockErr: account.ErrWrongPassword}, i18n.T(i18n.ZH, i18n.UnlockWrong), false, true, "unlock:wang/pw"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			opened := false

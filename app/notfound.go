@@ -9,17 +9,18 @@ import (
 // notFoundPage is shown for any address that is not a page of the app.
 type notFoundPage struct {
 	goapp.Compo
-	lang string
+	page
 }
 
-func (p *notFoundPage) OnMount(ctx goapp.Context) { observeLang(ctx, &p.lang) }
+func (p *notFoundPage) OnMount(ctx goapp.Context) { p.mount(ctx) }
 
 func (p *notFoundPage) OnNav(ctx goapp.Context) {
 	setTitle(ctx, langOf(p.lang), i18n.NotFoundTitle)
 }
 
-func (p *notFoundPage) Render() ui {
-	l := langOf(p.lang)
+func (p *notFoundPage) Render() ui { return p.gate(p.render) }
+
+func (p *notFoundPage) render(l i18n.Lang) ui {
 	return frame(l, "",
 		goapp.H1().ID("page-title").Text(i18n.T(l, i18n.NotFoundTitle)),
 		goapp.P().ID("notfound").Text(i18n.T(l, i18n.NotFoundText)),

@@ -1,10 +1,12 @@
 package app
 
 import (
+	"fmt"
 	"time"
 
 	goapp "github.com/maxence-charriere/go-app/v10/pkg/app"
 
+	"jiuzhu/app/syncer"
 	"jiuzhu/shared/i18n"
 )
 
@@ -31,12 +33,16 @@ type statusBadge struct {
 	goapp.Compo
 	lang    string
 	state   netState
+	account string
+	sync    syncer.Status
 	release []func()
 }
 
 func (s *statusBadge) OnMount(ctx goapp.Context) {
 	observeLang(ctx, &s.lang)
 	ctx.ObserveState(stateOnline, &s.state)
+	ctx.ObserveState(stateAccount, &s.account)
+	ctx.ObserveState(stateSync, &s.sync)
 	for _, ev := range []string{"online", "offline"} {
 		s.release = append(s.release, onWindowEvent(ev, func() {
 			ctx.Dispatch(func(ctx goapp.Context) { s.probe(ctx) })
@@ -81,6 +87,9 @@ func (s *statusBadge) probe(ctx goapp.Context) {
 
 func (s *statusBadge) Render() ui {
 	l := langOf(s.lang)
+	if s.account != "" {
+		return syncBadge(l, s.sync)
+	}
 	badge := goapp.Span().ID("net-status").Aria("live", "polite")
 	switch s.state {
 	case netOnline:
@@ -142,4 +151,38 @@ func onWindowEvent(event string, f func()) func() {
 		goapp.Window().Call("removeEventListener", event, fn)
 		fn.Release()
 	}
+}
+
+// syncBadge shows the open account's sync status: the state in words, what
+// waits to be sent, what the server refused, and (as its title) when it
+// last synced and why the last attempt failed.
+func syncBadge(l i18n.Lang, st syncer.Status) ui {
+	t := func(k i18n.Key) string { return i18n.T(l, k) }
+	class, text := "jz-status checking", t(i18n.SyncSyncing)
+	switch st.State {
+	case syncer.UpToDate:
+		class, text = "jz-status online", t(i18n.SyncUpToDate)
+	case syncer.Offline:
+		class, text = "jz-status offline", t(i18n.StatusOffline)
+	case syncer.Unauthorized:
+		class, text = "jz-status offline", t(i18n.SyncUnauthorized)
+	case syncer.UpdateRequired:
+		class, text = "jz-status offline", t(i18n.SyncUpdate)
+	case syncer.Revoked:
+		class, text = "jz-status offline", t(i18n.SyncRevoked)
+	}
+	if st.Pending > 0 {
+		text += " · " + fmt.Sprintf(t(i18n.SyncPending), st.Pending)
+	}
+	if st.Rejected > 0 {
+		text += " · " + fmt.Sprintf(t(i18n.SyncRejected), st.Rejected)
+	}
+	title := ""
+	if !st.LastSync.IsZero() {
+		title = fmt.Sprintf(t(i18n.SyncLast), st.LastSync.Local().Format("2006-01-02 15:04"))
+	}
+	if st.Err != "" {
+		title += " " + st.Err
+	}
+	return goapp.Span().ID("net-status").Class(class).Aria("live", "polite").Title(title).Text(text)
 }

@@ -1,4 +1,4 @@
-package app
+package account
 
 import (
 	"context"
@@ -23,10 +23,10 @@ type APIError struct {
 
 func (e *APIError) Error() string { return e.Body.Code + ": " + e.Body.En }
 
-// postJSON sends body as JSON to path with the browser's fetch (Go's
+// PostJSON sends body as JSON to path with the browser's fetch (Go's
 // net/http client would add megabytes to app.wasm) and decodes a 2xx answer
 // into out. It blocks, so it runs in ctx.Async.
-func postJSON(ctx context.Context, path string, body, out any) error {
+func PostJSON(ctx context.Context, path string, body, out any) error {
 	if !goapp.IsClient {
 		return ErrNetwork
 	}

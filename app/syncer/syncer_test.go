@@ -1,3 +1,7 @@
+//go:build !js
+
+// These tests run a real server, which does not build for js/wasm.
+
 package syncer_test
 
 import (

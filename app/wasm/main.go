@@ -1,8 +1,8 @@
 //go:build js && wasm
 
-// Command wasm is the PWA's WebAssembly entry point. It registers the routes
-// and runs the app in the browser. It links no server code (checked by a
-// test in shared/).
+// Command wasm is the PWA's WebAssembly entry point. It registers the routes,
+// prepares the tablet's encrypted accounts and runs the app in the browser.
+// It links no server code (checked by a test in shared/).
 package main
 
 import (
@@ -13,5 +13,6 @@ import (
 
 func main() {
 	app.Register()
+	app.StartDevice()
 	goapp.RunWhenOnBrowser()
 }

@@ -188,3 +188,28 @@ const cachedURLs = `(async () => {
   }
   return out;
 })()`
+
+// typeInto sets an input's value as typing would (go-app listens to input
+// events).
+func typeInto(t testing.TB, ctx context.Context, id, value string) {
+	t.Helper()
+	within(t, ctx, 20*time.Second, "waiting for #"+id, chromedp.WaitVisible(chromedp.ID(id)))
+	eval[chromedp.Void](t, ctx, fmt.Sprintf(`(() => { const el = document.getElementById(%q); el.value = %q; el.dispatchEvent(new Event("input", { bubbles: true })); })()`, id, value))
+}
+
+// logIn fills the first-login form and submits it.
+func logIn(t testing.TB, ctx context.Context, name, password string) {
+	t.Helper()
+	waitFor(t, ctx, 60*time.Second, "the live login form", `document.getElementById("login-name") !== null && !document.getElementById("login-name").disabled`)
+	typeInto(t, ctx, "login-name", name)
+	typeInto(t, ctx, "login-password", password)
+	click(t, ctx, "login-submit")
+}
+
+// unlock enters the password on the unlock screen of a known user.
+func unlock(t testing.TB, ctx context.Context, password string) {
+	t.Helper()
+	waitFor(t, ctx, 60*time.Second, "the live unlock screen", `document.getElementById("login-password") !== null && !document.getElementById("login-password").disabled && document.getElementById("login-name") === null`)
+	typeInto(t, ctx, "login-password", password)
+	click(t, ctx, "login-submit")
+}

@@ -227,3 +227,13 @@ func copyDir(t testing.TB, src, dst string) {
 		t.Fatal(err)
 	}
 }
+
+// addUser creates a user in a data directory (the server must be stopped).
+func addUser(t testing.TB, dataDir, name, password, role, team, org string) {
+	t.Helper()
+	cmd := exec.Command(binPath, "user", "add", "--data", dataDir, "--name", name, "--role", role, "--team", team, "--org", org)
+	cmd.Stdin = strings.NewReader(password + "\n")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("user add %s: %v\n%s", name, err, out)
+	}
+}

@@ -15,17 +15,22 @@ import (
 // stopped, then a new version on the server and the update banner.
 func TestPWAOffline(t *testing.T) {
 	data := t.TempDir()
+	addUser(t, data, "wang", "a-long-password", "worker", "t1", "620102")
 	srv := startServer(t, data, "127.0.0.1:0")
 	profile := t.TempDir()
 	ctx, stopBrowser := newBrowser(t, profile)
 
-	t.Log("first visit: the home page renders in Chinese")
+	t.Log("first visit: log in online, then the home page renders in Chinese")
 	navigate(t, ctx, srv.URL+"/")
+	waitFor(t, ctx, 60*time.Second, "the login form in Chinese", `document.getElementById("page-title") && document.getElementById("page-title").textContent === "登录"`)
+	logIn(t, ctx, "wang", "wrong-password")
+	waitFor(t, ctx, 30*time.Second, "the wrong-password message", `document.getElementById("login-message") && document.getElementById("login-message").textContent.includes("用户名或密码错误")`)
+	logIn(t, ctx, "wang", "a-long-password")
 	appShows(t, ctx, "欢迎使用救助社工")
 	if lang := eval[string](t, ctx, `document.documentElement.lang`); lang != "zh-CN" {
 		t.Errorf("html lang = %q", lang)
 	}
-	waitFor(t, ctx, 20*time.Second, "the status to say online", `document.getElementById("net-status").textContent === "在线"`)
+	waitFor(t, ctx, 20*time.Second, "the status to say synced", `document.getElementById("net-status").textContent.startsWith("已同步")`)
 
 	t.Log("the service worker installs and precaches local URLs only")
 	waitFor(t, ctx, 60*time.Second, "the service worker to control the page", `navigator.serviceWorker.controller !== null`)
@@ -50,6 +55,7 @@ func TestPWAOffline(t *testing.T) {
 	click(t, ctx, "lang-switch")
 	appShows(t, ctx, "Welcome to Jiuzhu")
 	reload(t, ctx)
+	unlock(t, ctx, "a-long-password")
 	appShows(t, ctx, "Welcome to Jiuzhu")
 	if lang := eval[string](t, ctx, `document.documentElement.lang`); lang != "en" {
 		t.Errorf("after switching, html lang = %q", lang)
@@ -62,8 +68,11 @@ func TestPWAOffline(t *testing.T) {
 		t.Fatalf("server exit %d", code)
 	}
 	reload(t, ctx)
+	unlock(t, ctx, "wrong-password")
+	waitFor(t, ctx, 30*time.Second, "the offline wrong-password message", `document.getElementById("login-message") && document.getElementById("login-message").textContent.includes("密码错误")`)
+	unlock(t, ctx, "a-long-password")
 	appShows(t, ctx, "欢迎使用救助社工")
-	waitFor(t, ctx, 20*time.Second, "the status to say offline", `document.getElementById("net-status").textContent === "离线"`)
+	waitFor(t, ctx, 20*time.Second, "the status to say offline", `document.getElementById("net-status").textContent.startsWith("离线")`)
 
 	t.Log("server stopped: in-app navigation works")
 	click(t, ctx, "nav-groups")
@@ -73,9 +82,11 @@ func TestPWAOffline(t *testing.T) {
 	stopBrowser()
 	ctx, stopBrowser = newBrowser(t, profile)
 	navigate(t, ctx, srv.URL+"/cases")
+	unlock(t, ctx, "a-long-password")
 	appShows(t, ctx, "个案")
 	tab := newTab(t, ctx)
 	navigate(t, tab, srv.URL+"/no/such/page")
+	unlock(t, tab, "a-long-password")
 	appShows(t, tab, "页面不存在")
 
 	t.Log("a new build on the server: the update banner appears")
@@ -91,9 +102,11 @@ func TestPWAOffline(t *testing.T) {
 		t.Fatalf("the changed build has the same version %s", version)
 	}
 	reload(t, ctx)
+	unlock(t, ctx, "a-long-password")
 	appShows(t, ctx, "个案")
 	waitFor(t, ctx, 60*time.Second, "the update banner", `document.getElementById("update-banner") !== null && document.getElementById("update-banner").textContent.includes("新版本可用")`)
 	click(t, ctx, "update-reload")
+	unlock(t, ctx, "a-long-password")
 	appShows(t, ctx, "个案")
 	caches = eval[map[string][]string](t, ctx, cachedURLs)
 	if _, ok := caches["app-"+version2]; !ok || len(caches) != 1 {
@@ -108,10 +121,13 @@ func TestPWAOffline(t *testing.T) {
 // Add to Home Screen instead.
 func TestInstallOnAppleExplainsSteps(t *testing.T) {
 	t.Parallel()
-	srv := startServer(t, t.TempDir(), "127.0.0.1:0")
+	data := t.TempDir()
+	addUser(t, data, "li", "a-long-password", "worker", "t1", "620102")
+	srv := startServer(t, data, "127.0.0.1:0")
 	ctx, _ := newBrowser(t, "")
 	userAgent(t, ctx, "Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1")
 	navigate(t, ctx, srv.URL+"/")
+	logIn(t, ctx, "li", "a-long-password")
 	appShows(t, ctx, "欢迎使用救助社工")
 	click(t, ctx, "install")
 	waitFor(t, ctx, 10*time.Second, "the Add to Home Screen steps", `document.getElementById("install-title") && document.body.innerText.includes("添加到主屏幕")`)

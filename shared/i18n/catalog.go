@@ -63,6 +63,16 @@ const (
 	UnlockSubmit      Key = "unlock.submit"
 	UnlockWrong       Key = "unlock.wrong"
 	UnlockFailed      Key = "unlock.failed"
+	LockNow           Key = "lock.now"
+
+	SyncUpToDate     Key = "sync.up_to_date"
+	SyncSyncing      Key = "sync.syncing"
+	SyncPending      Key = "sync.pending"
+	SyncLast         Key = "sync.last"
+	SyncRejected     Key = "sync.rejected"
+	SyncUnauthorized Key = "sync.unauthorized"
+	SyncUpdate       Key = "sync.update"
+	SyncRevoked      Key = "sync.revoked"
 )
 
 type entry struct{ zh, en string }
@@ -124,6 +134,16 @@ var catalog = map[Key]entry{
 	UnlockSubmit:      {"解锁", "Unlock"},
 	UnlockWrong:       {"密码错误，请重试。数据没有任何改动。", "Wrong password; try again. Nothing was changed."},
 	UnlockFailed:      {"无法打开本机数据：", "Cannot open the data on this tablet: "},
+	LockNow:           {"锁定", "Lock"},
+
+	SyncUpToDate:     {"已同步", "Synced"},
+	SyncSyncing:      {"正在同步…", "Syncing…"},
+	SyncPending:      {"%d 条修改待发送", "%d changes waiting to send"},
+	SyncLast:         {"上次同步 %s", "Last synced %s"},
+	SyncRejected:     {"%d 条修改被服务器拒绝", "%d changes refused by the server"},
+	SyncUnauthorized: {"登录已过期，请重新登录", "Session expired: log in again"},
+	SyncUpdate:       {"请更新应用后再同步，未同步的修改会保留", "Update the app to sync; unsynced changes are kept"},
+	SyncRevoked:      {"此设备已注销，本机数据已清除", "This device was revoked; its data has been removed"},
 
 	HomeWelcome: {"欢迎使用救助社工", "Welcome to Jiuzhu"},
 	HomeIntro:   {"按照 DB62/T 4987-2024《社会救助社会工作服务指南》记录服务。没有网络时也能使用。", "Record services under DB62/T 4987-2024, the Gansu guide to social-assistance social work. Works without a network."},

@@ -1,0 +1,204 @@
+package account
+
+import (
+	"context"
+	"errors"
+	gosync "sync"
+	"time"
+
+	"jiuzhu/app/local"
+	"jiuzhu/app/syncer"
+	"jiuzhu/shared/api"
+	"jiuzhu/shared/sync"
+)
+
+// Config is what a Device needs.
+type Config struct {
+	Keyring *local.Keyring
+	// Login calls POST /api/login (PostJSON in the browser).
+	Login func(ctx context.Context, req api.LoginRequest) (api.LoginResponse, error)
+	// Dial opens a sync connection (shared/wsconn).
+	Dial func(ctx context.Context) (syncer.Conn, error)
+	// OnStatus receives the sync loop's status; OnClosed is told when the
+	// account closed itself (revoked and wiped, or its session expired).
+	OnStatus func(syncer.Status)
+	OnClosed func(reason error)
+	App      string // app version, sent to the server
+}
+
+// Device is the account open on this tablet, if any: the user's unlocked
+// encrypted store, their sync session and the loop that keeps it in sync.
+// It is what the login screen talks to.
+type Device struct {
+	cfg  Config
+	mu   gosync.Mutex
+	open *account
+}
+
+// New returns a device with no account open.
+func New(cfg Config) *Device { return &Device{cfg: cfg} }
+
+// account is one unlocked user.
+type account struct {
+	user    string // user id
+	name    string
+	store   local.Store
+	session *sync.Session
+	kick    chan struct{}
+	stop    context.CancelFunc
+	done    chan struct{}
+}
+
+// Known implements accounts.
+func (d *Device) Known(ctx context.Context) ([]string, error) {
+	users, err := d.cfg.Keyring.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(users))
+	for i, u := range users {
+		names[i] = u.Name
+	}
+	return names, nil
+}
+
+// Login implements accounts: the first login of a user on this tablet,
+// online. A user who already has data here unlocks it instead (offline);
+// their sync credentials are kept.
+func (d *Device) Login(ctx context.Context, name, password, deviceName string) error {
+	known, err := d.Known(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range known {
+		if n == name {
+			return d.Unlock(ctx, name, password)
+		}
+	}
+	resp, err := d.cfg.Login(ctx, api.LoginRequest{Name: name, Password: password, DeviceName: deviceName, App: d.cfg.App})
+	if err != nil {
+		return err
+	}
+	u, err := d.cfg.Keyring.Create(ctx, resp.User.ID, name, password, resp.Token, resp.Device)
+	if err != nil {
+		return err
+	}
+	return d.start(ctx, u)
+}
+
+// Unlock implements accounts: offline, with the password.
+func (d *Device) Unlock(ctx context.Context, name, password string) error {
+	u, err := d.cfg.Keyring.Unlock(ctx, name, password)
+	if errors.Is(err, local.ErrWrongPassword) {
+		return ErrWrongPassword
+	}
+	if err != nil {
+		return err
+	}
+	return d.start(ctx, u)
+}
+
+// start opens the user's store and starts syncing it.
+func (d *Device) start(ctx context.Context, u *local.Unlocked) error {
+	d.Lock()
+	st, err := u.Open(ctx)
+	if err != nil {
+		return err
+	}
+	sess, err := sync.NewSession(ctx, st, sync.TimeFunc(time.Now), sync.SessionConfig{Token: u.Token, App: d.cfg.App})
+	if err != nil {
+		st.Close()
+		return err
+	}
+	runCtx, stop := context.WithCancel(context.Background())
+	a := &account{user: u.User, name: u.Name, store: st, session: sess, kick: make(chan struct{}, 1), stop: stop, done: make(chan struct{})}
+	d.mu.Lock()
+	d.open = a
+	d.mu.Unlock()
+	go func() {
+		defer close(a.done)
+		err := syncer.Run(runCtx, syncer.Config{
+			Session:  sess,
+			Store:    st,
+			Dial:     d.cfg.Dial,
+			OnStatus: d.cfg.OnStatus,
+			OnRevoked: func(ctx context.Context) error {
+				st.Close()
+				return d.cfg.Keyring.Wipe(ctx, u.User)
+			},
+		}, a.kick)
+		if runCtx.Err() == nil && err != nil {
+			// Revoked (and wiped) or the session expired: close the account.
+			d.mu.Lock()
+			if d.open == a {
+				d.open = nil
+			}
+			d.mu.Unlock()
+			if !errors.Is(err, sync.ErrRevoked) {
+				st.Close()
+			}
+			if d.cfg.OnClosed != nil {
+				d.cfg.OnClosed(err)
+			}
+		}
+	}()
+	return nil
+}
+
+// Lock closes the open account, if any: the loop stops, the store closes
+// and its key is dropped from memory. Unlocking needs the password again.
+func (d *Device) Lock() {
+	d.mu.Lock()
+	a := d.open
+	d.open = nil
+	d.mu.Unlock()
+	if a == nil {
+		return
+	}
+	a.stop()
+	<-a.done
+	a.store.Close()
+}
+
+// current returns the open account (nil when locked).
+func (d *Device) current() *account {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.open
+}
+
+// Store returns the open account's store, or nil when locked.
+func (d *Device) Store() local.Store {
+	if a := d.current(); a != nil {
+		return a.store
+	}
+	return nil
+}
+
+// User returns the open account's user id and login name ("" when locked).
+func (d *Device) User() (id, name string) {
+	if a := d.current(); a != nil {
+		return a.user, a.name
+	}
+	return "", ""
+}
+
+// Session returns the open account's sync session (nil when locked). Edits
+// go through it (Session.Edit), then Kick.
+func (d *Device) Session() *sync.Session {
+	if a := d.current(); a != nil {
+		return a.session
+	}
+	return nil
+}
+
+// Kick asks the loop for a sync round now (after a local edit, or when the
+// network returns).
+func (d *Device) Kick() {
+	if a := d.current(); a != nil {
+		select {
+		case a.kick <- struct{}{}:
+		default:
+		}
+	}
+}

@@ -1,0 +1,183 @@
+//go:build !js
+
+// These tests run a real server, which does not build for js/wasm.
+
+package account_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	gosync "sync"
+	"testing"
+	"time"
+
+	"jiuzhu/app/account"
+	"jiuzhu/app/local"
+	"jiuzhu/app/syncer"
+	"jiuzhu/server"
+	"jiuzhu/server/client"
+	"jiuzhu/server/store"
+	"jiuzhu/shared/api"
+	"jiuzhu/shared/model"
+	"jiuzhu/shared/sync"
+	"jiuzhu/shared/wsconn"
+)
+
+// testDevice is a device (mem keyring) talking to a real server.
+func testDevice(t *testing.T, base string, kr *local.Keyring) (*account.Device, *statusBox) {
+	t.Helper()
+	box := &statusBox{}
+	d := account.New(account.Config{
+		Keyring: kr,
+		App:     "test",
+		Login: func(ctx context.Context, req api.LoginRequest) (api.LoginResponse, error) {
+			var out api.LoginResponse
+			b, _ := json.Marshal(req)
+			resp, err := http.Post(base+"/api/login", "application/json", bytes.NewReader(b))
+			if err != nil {
+				return out, account.ErrNetwork
+			}
+			defer resp.Body.Close()
+			if resp.StatusCode != 200 {
+				e := &account.APIError{Status: resp.StatusCode}
+				json.NewDecoder(resp.Body).Decode(&e.Body)
+				return out, e
+			}
+			return out, json.NewDecoder(resp.Body).Decode(&out)
+		},
+		Dial: func(ctx context.Context) (syncer.Conn, error) {
+			return wsconn.Dial(ctx, "ws"+strings.TrimPrefix(base, "http")+"/sync", http.Header{"Origin": {base}}, 2<<20)
+		},
+		OnStatus: box.set,
+	})
+	t.Cleanup(d.Lock)
+	return d, box
+}
+
+type statusBox struct {
+	mu gosync.Mutex
+	st syncer.Status
+}
+
+func (b *statusBox) set(s syncer.Status) { b.mu.Lock(); b.st = s; b.mu.Unlock() }
+func (b *statusBox) get() syncer.Status  { b.mu.Lock(); defer b.mu.Unlock(); return b.st }
+
+func waitUntil(t *testing.T, what string, f func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if f() {
+			return
+		}
+	}
+	t.Fatalf("timed out waiting for %s", what)
+}
+
+// The device's life on a tablet: first login online (a wrong password
+// leaves nothing behind), sync, lock, unlock offline, wrong password.
+func TestDeviceLoginSyncLockUnlock(t *testing.T) {
+	srv, err := server.New(server.Config{DataDir: t.TempDir(), Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := httptest.NewServer(srv.Handler())
+	defer func() { h.Close(); srv.Close() }()
+	ctx := context.Background()
+	srv.AddUser(ctx, server.NewUser{Name: "wang", Password: "a-long-password", Role: store.RoleWorker, Team: "t1", Org: "620102"})
+	kr := local.NewMemKeyring(local.KeyringOptions{Iterations: 1000})
+	d, status := testDevice(t, h.URL, kr)
+
+	if err := d.Login(ctx, "wang", "wrong-password", "平板"); err == nil {
+		t.Fatal("login with a wrong password succeeded")
+	} else {
+		var ae *account.APIError
+		if !errors.As(err, &ae) || ae.Body.Code != "login_failed" {
+			t.Fatalf("wrong password online: %v", err)
+		}
+	}
+	if known, _ := d.Known(ctx); len(known) != 0 {
+		t.Fatalf("a failed login left %v on the tablet", known)
+	}
+	if err := d.Login(ctx, "wang", "a-long-password", "平板"); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the first sync", func() bool { return status.get().State == syncer.UpToDate })
+
+	// Another tablet's case arrives by poke.
+	other, err := client.Login(ctx, h.URL, "wang", "a-long-password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ent [10]byte
+	rand.Read(ent[:])
+	c := sync.MakeRecID(model.TypeCase, time.Now().UnixMilli(), ent)
+	other.Edit(ctx,
+		sync.Edit{Rec: c, Field: sync.FieldRoot, Value: model.Str(string(c))},
+		sync.Edit{Rec: c, Field: "title", Value: model.Str("王某")},
+		sync.Edit{Rec: c, Field: "worker", Value: model.Str(other.User.ID)})
+	if _, err := other.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	has := func() bool {
+		st := d.Store()
+		if st == nil {
+			return false
+		}
+		recs, _ := st.ListType(ctx, model.TypeCase)
+		return len(recs) == 1 && recs[0].ID == c
+	}
+	waitUntil(t, "the case on the tablet", has)
+
+	// Lock; the server goes away; unlock offline with the password.
+	d.Lock()
+	if d.Store() != nil {
+		t.Fatal("still open after Lock")
+	}
+	h.Close()
+	if err := d.Unlock(ctx, "wang", "not-it"); !errors.Is(err, account.ErrWrongPassword) {
+		t.Fatalf("wrong password offline: %v", err)
+	}
+	if err := d.Login(ctx, "wang", "a-long-password", ""); err != nil { // a known user: unlocks offline
+		t.Fatalf("offline unlock: %v", err)
+	}
+	if !has() {
+		t.Fatal("the case is not on the tablet after unlocking offline")
+	}
+	waitUntil(t, "the status to say offline", func() bool { return status.get().State == syncer.Offline })
+}
+
+// A revoked device wipes the user's data and keyring entry at its next
+// contact, and says so.
+func TestDeviceRevokedWipes(t *testing.T) {
+	srv, err := server.New(server.Config{DataDir: t.TempDir(), Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := httptest.NewServer(srv.Handler())
+	defer func() { h.Close(); srv.Close() }()
+	ctx := context.Background()
+	srv.AddUser(ctx, server.NewUser{Name: "li", Password: "a-long-password", Role: store.RoleWorker, Org: "6201"})
+	kr := local.NewMemKeyring(local.KeyringOptions{Iterations: 1000})
+	d, status := testDevice(t, h.URL, kr)
+	if err := d.Login(ctx, "li", "a-long-password", ""); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the first sync", func() bool { return status.get().State == syncer.UpToDate })
+	if err := srv.RevokeDevice(ctx, d.Session().Device()); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the revoked status", func() bool { return status.get().State == syncer.Revoked })
+	waitUntil(t, "the account to close", func() bool { return d.Store() == nil })
+	if known, _ := d.Known(ctx); len(known) != 0 {
+		t.Errorf("after revocation the tablet still knows %v", known)
+	}
+	if err := d.Unlock(ctx, "li", "a-long-password"); err == nil {
+		t.Error("a wiped user could still unlock")
+	}
+}

@@ -1,0 +1,154 @@
+package app
+
+import (
+	"context"
+	gosync "sync"
+
+	goapp "github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"jiuzhu/app/account"
+	"jiuzhu/app/syncer"
+	"jiuzhu/shared/i18n"
+)
+
+// The account open on this tablet is shared by every page. In the browser
+// theDevice is set by startDevice (session_js.go); while prerendering and in
+// native tests there is none, and every page shows the login screen.
+var theDevice *account.Device
+
+// stateAccount holds the login name of the open account ("" when locked);
+// stateSync the sync loop's last status.
+const (
+	stateAccount = "jiuzhu.account"
+	stateSync    = "jiuzhu.sync"
+)
+
+// deviceEvent is what the device tells the pages, from its own goroutines.
+type deviceEvent struct {
+	account string
+	status  syncer.Status
+}
+
+// events fans device events out to mounted pages, which turn them into
+// go-app state on their UI goroutine.
+var events broadcaster
+
+type broadcaster struct {
+	mu   gosync.Mutex
+	next int
+	subs map[int]func(deviceEvent)
+	last deviceEvent
+}
+
+// subscribe calls f with the latest event now and with every later one;
+// the returned function unsubscribes.
+func (b *broadcaster) subscribe(f func(deviceEvent)) func() {
+	b.mu.Lock()
+	if b.subs == nil {
+		b.subs = map[int]func(deviceEvent){}
+	}
+	id := b.next
+	b.next++
+	b.subs[id] = f
+	last := b.last
+	b.mu.Unlock()
+	f(last)
+	return func() {
+		b.mu.Lock()
+		delete(b.subs, id)
+		b.mu.Unlock()
+	}
+}
+
+func (b *broadcaster) publish(update func(*deviceEvent)) {
+	b.mu.Lock()
+	update(&b.last)
+	e := b.last
+	subs := make([]func(deviceEvent), 0, len(b.subs))
+	for _, f := range b.subs {
+		subs = append(subs, f)
+	}
+	b.mu.Unlock()
+	for _, f := range subs {
+		f(e)
+	}
+}
+
+// observeAccount keeps *user equal to the open account's login name, and
+// the sync status state current, while the component is mounted. It
+// returns the function to call on dismount.
+func observeAccount(ctx goapp.Context, user *string) func() {
+	ctx.ObserveState(stateAccount, user)
+	return events.subscribe(func(e deviceEvent) {
+		ctx.Dispatch(func(ctx goapp.Context) {
+			ctx.SetState(stateAccount, e.account)
+			ctx.SetState(stateSync, e.status)
+		})
+	})
+}
+
+// page is what every page embeds: the interface language and the open
+// account, followed while mounted.
+type page struct {
+	lang  string
+	user  string
+	unsub func()
+}
+
+// mount starts following language and account; pages call it from OnMount.
+func (p *page) mount(ctx goapp.Context) {
+	observeLang(ctx, &p.lang)
+	p.unsub = observeAccount(ctx, &p.user)
+}
+
+func (p *page) OnDismount() {
+	if p.unsub != nil {
+		p.unsub()
+		p.unsub = nil
+	}
+}
+
+// gate renders the page, or the login screen while no account is open.
+func (p *page) gate(render func(l i18n.Lang) ui) ui {
+	if p.user == "" {
+		return &loginScreen{Accounts: deviceAccounts()}
+	}
+	return render(langOf(p.lang))
+}
+
+// deviceAccounts returns the tablet's accounts for the login screen, or nil
+// where there is none (prerendering, native tests).
+func deviceAccounts() accounts {
+	if theDevice == nil {
+		return nil
+	}
+	return publishing{theDevice}
+}
+
+// publishing tells every page when an account opens.
+type publishing struct{ d *account.Device }
+
+func (p publishing) Known(ctx context.Context) ([]string, error) { return p.d.Known(ctx) }
+
+func (p publishing) Login(ctx context.Context, name, password, deviceName string) error {
+	return p.opened(name, p.d.Login(ctx, name, password, deviceName))
+}
+
+func (p publishing) Unlock(ctx context.Context, name, password string) error {
+	return p.opened(name, p.d.Unlock(ctx, name, password))
+}
+
+func (p publishing) opened(name string, err error) error {
+	if err == nil {
+		events.publish(func(e *deviceEvent) { e.account = name })
+	}
+	return err
+}
+
+// lockDevice closes the open account and shows the login screen.
+func lockDevice() {
+	if theDevice != nil {
+		theDevice.Lock()
+	}
+	events.publish(func(e *deviceEvent) { e.account = "" })
+}

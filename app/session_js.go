@@ -1,0 +1,86 @@
+//go:build js && wasm
+
+package app
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	goapp "github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"jiuzhu/app/account"
+	"jiuzhu/app/local"
+	"jiuzhu/app/syncer"
+	"jiuzhu/shared/api"
+	"jiuzhu/shared/sync"
+	"jiuzhu/shared/wsconn"
+)
+
+// StartDevice opens the tablet's keyring and prepares the device, so that
+// the login screen can open an account. The app's entry point calls it
+// before running the app.
+func StartDevice() {
+	ctx := context.Background()
+	kr, err := local.OpenKeyring(ctx, local.KeyringOptions{})
+	if err != nil {
+		goapp.Log("jiuzhu: cannot open this tablet's keyring:", err)
+		return
+	}
+	theDevice = account.New(account.Config{
+		Keyring: kr,
+		Login: func(ctx context.Context, req api.LoginRequest) (api.LoginResponse, error) {
+			var out api.LoginResponse
+			err := account.PostJSON(ctx, "/api/login", req, &out)
+			return out, err
+		},
+		Dial: func(ctx context.Context) (syncer.Conn, error) {
+			return wsconn.Dial(ctx, syncURL(), nil, int64(sync.DefaultLimits.MaxMessage)+1024)
+		},
+		OnStatus: func(s syncer.Status) { events.publish(func(e *deviceEvent) { e.status = s }) },
+		OnClosed: func(error) { events.publish(func(e *deviceEvent) { e.account = "" }) },
+		App:      goapp.Getenv("GOAPP_VERSION"),
+	})
+	go local.RequestPersistence(ctx)
+	onWindowEvent("online", theDevice.Kick)
+	watchIdle()
+}
+
+// syncURL is the /sync websocket of the server the app was loaded from.
+func syncURL() string {
+	loc := goapp.Window().Get("location")
+	scheme := "ws://"
+	if loc.Get("protocol").String() == "https:" {
+		scheme = "wss://"
+	}
+	return scheme + loc.Get("host").String() + "/sync"
+}
+
+// idleLimit is how long the app may go untouched before it locks itself:
+// 15 minutes, or the whole minutes stored in localStorage "jiuzhu.idle".
+func idleLimit() time.Duration {
+	if v := goapp.Window().Get("localStorage").Call("getItem", "jiuzhu.idle"); v.Truthy() {
+		if m, err := strconv.Atoi(strings.TrimSpace(v.String())); err == nil && m > 0 {
+			return time.Duration(m) * time.Minute
+		}
+	}
+	return 15 * time.Minute
+}
+
+// watchIdle locks the open account after idleLimit without a touch, key or
+// pointer event.
+func watchIdle() {
+	last := time.Now()
+	touch := func() { last = time.Now() }
+	for _, ev := range []string{"pointerdown", "keydown", "touchstart", "wheel"} {
+		onWindowEvent(ev, touch)
+	}
+	go func() {
+		for range time.Tick(10 * time.Second) {
+			if theDevice.Store() != nil && time.Since(last) > idleLimit() {
+				lockDevice()
+			}
+		}
+	}()
+}

@@ -9,6 +9,8 @@ import (
 
 	"jiuzhu/app/syncer"
 	"jiuzhu/shared/i18n"
+	"jiuzhu/shared/model"
+	"jiuzhu/shared/sync"
 )
 
 // render loads c into go-app's test engine and returns the HTML it produces.
@@ -133,5 +135,41 @@ func TestSyncBadge(t *testing.T) {
 				t.Errorf("status %+v: badge %s lacks %q", c.st, html, w)
 			}
 		}
+	}
+}
+
+func TestConflictViewsAndReviewPage(t *testing.T) {
+	target := sync.RecID("case/01J0000000000000000000000A")
+	mk := func(id string, resolved bool) *sync.Record {
+		r := &sync.Record{ID: sync.RecID(id), Fields: map[string]sync.FieldState{}}
+		set := func(f, v string) { r.Fields[f] = sync.FieldState{Value: v} }
+		set(sync.ConflictRec, model.Str(string(target)))
+		set(sync.ConflictField, model.Str("title"))
+		set(sync.ConflictKind, model.Str(sync.KindEdit))
+		set(sync.ConflictOpA, model.Str("deva:3"))
+		set(sync.ConflictByA, model.Str("u1"))
+		set(sync.ConflictValueA, model.Str("标题A"))
+		set(sync.ConflictOpB, model.Str("devb:7"))
+		set(sync.ConflictByB, model.Str("u2"))
+		set(sync.ConflictValueB, model.Str("标题B"))
+		set(sync.ConflictWinner, model.Str("devb:7"))
+		if resolved {
+			set(sync.ConflictResolved, sync.ValueTrue)
+		}
+		return r
+	}
+	views := conflictViews([]*sync.Record{mk("conflict/01J0000000000000000000000B", false), mk("conflict/01J0000000000000000000000C", true)})
+	if len(views) != 1 || views[0].winner != 1 || views[0].sides[0].value != model.Str("标题A") || views[0].target != target {
+		t.Fatalf("views %+v", views)
+	}
+	p := &reviewPage{page: page{user: "wang"}, conflicts: views, me: "u1"}
+	html := render(t, p)
+	for _, want := range []string{"个案 · 个案名称", "标题A", "标题B", "我 · deva:3", "当前采用", `data-side="1"`, `for="edit-0"`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("review page lacks %q", want)
+		}
+	}
+	if !textField(target, "title") || textField(target, "opened") {
+		t.Error("textField")
 	}
 }

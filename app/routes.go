@@ -29,6 +29,7 @@ var Sections = []Section{
 // handler, so that both render the same pages.
 func Register() {
 	goapp.Route("/", func() goapp.Composer { return &homePage{} })
+	goapp.Route("/review", func() goapp.Composer { return &reviewPage{} })
 	for _, s := range Sections {
 		s := s
 		goapp.Route(s.Path, func() goapp.Composer { return &sectionPage{Section: s} })
@@ -42,7 +43,7 @@ func Register() {
 // IsRoute reports whether path is a page of the app (as opposed to the
 // not-found page).
 func IsRoute(path string) bool {
-	if path == "/" {
+	if path == "/" || path == "/review" {
 		return true
 	}
 	for _, s := range Sections {

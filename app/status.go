@@ -184,5 +184,5 @@ func syncBadge(l i18n.Lang, st syncer.Status) ui {
 	if st.Err != "" {
 		title += " " + st.Err
 	}
-	return goapp.Span().ID("net-status").Class(class).Aria("live", "polite").Title(title).Text(text)
+	return goapp.A().ID("net-status").Href("/review").Class(class).Aria("live", "polite").Title(title).Text(text)
 }

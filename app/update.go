@@ -15,9 +15,10 @@ const updateEvery = 10 * time.Minute
 // updateBanner checks for a new version when a page opens, when the network
 // returns and periodically, and offers to reload once it has been installed.
 //
-// It learns of the update two ways: go-app's OnAppUpdate, and the
-// "jiuzhu-update" event of web/static/jiuzhu.js, which also catches an update
-// that took over the page before the app had started.
+// It learns of the update from web/static/jiuzhu.js ("jiuzhu-update", and
+// window.jiuzhuUpdated for an update that took over the page before the app
+// started). go-app's own OnAppUpdate is not used: it also fires when the
+// very first service worker takes control, which is no update.
 type updateBanner struct {
 	goapp.Compo
 	lang      string
@@ -27,7 +28,7 @@ type updateBanner struct {
 
 func (b *updateBanner) OnMount(ctx goapp.Context) {
 	observeLang(ctx, &b.lang)
-	b.available = ctx.AppUpdateAvailable() || updatedBeforeStart()
+	b.available = updatedBeforeStart()
 	b.release = append(b.release,
 		onWindowEvent("online", goapp.TryUpdate),
 		onWindowEvent("jiuzhu-update", func() {
@@ -59,8 +60,6 @@ func (b *updateBanner) schedule(ctx goapp.Context) {
 		}
 	})
 }
-
-func (b *updateBanner) OnAppUpdate(ctx goapp.Context) { b.available = true }
 
 func (b *updateBanner) Render() ui {
 	l := langOf(b.lang)

@@ -87,13 +87,17 @@ func (s *Server) commitGroup(group []pushJob) {
 		}
 		return
 	}
-	var rescoped bool
+	// Scope must be known to have changed before anyone hears of the
+	// commit: an ack or poke could otherwise make a device pull with the
+	// scope it had before, and read past the new root's changes.
+	for i := range group {
+		if err == nil && results[i].rescoped {
+			s.scopeGen.Add(1)
+			break
+		}
+	}
 	for i, j := range group {
 		j.done <- pushOutcome{res: results[i], err: err}
-		rescoped = rescoped || results[i].rescoped
-	}
-	if err == nil && rescoped {
-		s.scopeGen.Add(1)
 	}
 }
 

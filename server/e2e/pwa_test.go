@@ -34,6 +34,10 @@ func TestPWAOffline(t *testing.T) {
 
 	t.Log("the service worker installs and precaches local URLs only")
 	waitFor(t, ctx, 60*time.Second, "the service worker to control the page", `navigator.serviceWorker.controller !== null`)
+	time.Sleep(time.Second) // the first worker's activation is no update
+	if eval[bool](t, ctx, `document.getElementById("update-banner") !== null`) {
+		t.Error("the first visit shows the update banner")
+	}
 	caches := eval[map[string][]string](t, ctx, cachedURLs)
 	version := healthVersion(t, srv.URL)
 	urls := caches["app-"+version]

@@ -73,6 +73,26 @@ const (
 	SyncUnauthorized Key = "sync.unauthorized"
 	SyncUpdate       Key = "sync.update"
 	SyncRevoked      Key = "sync.revoked"
+
+	ReviewTitle      Key = "review.title"
+	ReviewIntro      Key = "review.intro"
+	ReviewConflicts  Key = "review.conflicts"
+	ReviewNoConflict Key = "review.no_conflict"
+	ReviewRejected   Key = "review.rejected"
+	ReviewNoRejected Key = "review.no_rejected"
+	ReviewField      Key = "review.field"
+	ReviewWinner     Key = "review.winner"
+	ReviewKeep       Key = "review.keep"
+	ReviewEdit       Key = "review.edit"
+	ReviewSave       Key = "review.save"
+	ReviewRestore    Key = "review.restore"
+	ReviewKeepDelete Key = "review.keep_delete"
+	ReviewDeleted    Key = "review.deleted"
+	ReviewMe         Key = "review.me"
+	ReviewDismiss    Key = "review.dismiss"
+	ReviewReason     Key = "review.reason"
+	ReviewSaved      Key = "review.saved"
+	ReviewLocked     Key = "review.locked"
 )
 
 type entry struct{ zh, en string }
@@ -144,6 +164,26 @@ var catalog = map[Key]entry{
 	SyncUnauthorized: {"登录已过期，请重新登录", "Session expired: log in again"},
 	SyncUpdate:       {"请更新应用后再同步，未同步的修改会保留", "Update the app to sync; unsynced changes are kept"},
 	SyncRevoked:      {"此设备已注销，本机数据已清除", "This device was revoked; its data has been removed"},
+
+	ReviewTitle:      {"同步与冲突", "Sync and conflicts"},
+	ReviewIntro:      {"两台设备同时修改了同一项内容时，两个版本都保留在这里，由您决定保留哪一个。", "When two devices changed the same thing at the same time, both versions are kept here for you to choose."},
+	ReviewConflicts:  {"待处理的冲突", "Conflicts to resolve"},
+	ReviewNoConflict: {"没有待处理的冲突。", "No conflicts to resolve."},
+	ReviewRejected:   {"被服务器拒绝的修改", "Changes the server refused"},
+	ReviewNoRejected: {"没有被拒绝的修改。", "No refused changes."},
+	ReviewField:      {"字段", "Field"},
+	ReviewWinner:     {"当前采用", "In use now"},
+	ReviewKeep:       {"保留这个", "Keep this"},
+	ReviewEdit:       {"改为其他内容", "Write another value"},
+	ReviewSave:       {"保存", "Save"},
+	ReviewRestore:    {"恢复记录", "Restore the record"},
+	ReviewKeepDelete: {"保持删除", "Keep it deleted"},
+	ReviewDeleted:    {"（已删除）", "(deleted)"},
+	ReviewMe:         {"我", "me"},
+	ReviewDismiss:    {"知道了", "Dismiss"},
+	ReviewReason:     {"原因", "Reason"},
+	ReviewSaved:      {"已保存，联网后同步。", "Saved; it syncs when online."},
+	ReviewLocked:     {"请先解锁。", "Unlock first."},
 
 	HomeWelcome: {"欢迎使用救助社工", "Welcome to Jiuzhu"},
 	HomeIntro:   {"按照 DB62/T 4987-2024《社会救助社会工作服务指南》记录服务。没有网络时也能使用。", "Record services under DB62/T 4987-2024, the Gansu guide to social-assistance social work. Works without a network."},

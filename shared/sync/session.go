@@ -150,6 +150,7 @@ func (s *Session) Resolve(ctx context.Context, by string, conflict *Record, valu
 // Record returns what the device shows for a record: its confirmed state
 // with the pending outbox changes merged on top (nil if neither exists).
 func (s *Session) Record(ctx context.Context, id RecID) (*Record, error) {
+	// (WithPending does the same for a list.)
 	recs, err := s.store.Records(ctx, []RecID{id})
 	if err != nil {
 		return nil, err
@@ -173,4 +174,42 @@ func (s *Session) Record(ctx context.Context, id RecID) (*Record, error) {
 // Rejected returns the changes the server refused, for the worker to see.
 func (s *Session) Rejected(ctx context.Context) ([]RejectedChange, error) {
 	return s.store.Rejected(ctx)
+}
+
+// WithPending returns recs (records of type typ, as confirmed) with the
+// device's pending changes to that type applied over them, including
+// records that exist only in the outbox so far: what a list on the device
+// should show. recs are not modified.
+func WithPending(recs []*Record, outbox []Change, typ string) []*Record {
+	out := make([]*Record, 0, len(recs))
+	byID := make(map[RecID]*Record, len(recs))
+	for _, r := range recs {
+		byID[r.ID] = r
+		out = append(out, r)
+	}
+	copied := map[RecID]bool{}
+	for _, c := range outbox {
+		if c.Rec.Type() != typ {
+			continue
+		}
+		r, ok := byID[c.Rec]
+		switch {
+		case !ok:
+			r = NewRecord(c.Rec)
+			byID[c.Rec] = r
+			copied[c.Rec] = true
+			out = append(out, r)
+		case !copied[c.Rec]:
+			r = r.Clone()
+			byID[c.Rec] = r
+			copied[c.Rec] = true
+			for i := range out {
+				if out[i].ID == c.Rec {
+					out[i] = r
+				}
+			}
+		}
+		r.Apply(Entry{Change: c})
+	}
+	return out
 }

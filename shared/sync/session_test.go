@@ -156,3 +156,25 @@ func TestMemClientStoreDrop(t *testing.T) {
 		t.Errorf("after dropping %s: %v", a, got)
 	}
 }
+
+func TestWithPending(t *testing.T) {
+	a := &Record{ID: "case/01J0000000000000000000000A", Fields: map[string]FieldState{"title": {Value: `"old"`, HLC: 1, Op: Op{Device: "d", Counter: 1}}}}
+	out := []Change{
+		{Op: Op{Device: "d", Counter: 2}, Rec: a.ID, Field: "title", Value: `"new"`, HLC: 5},
+		{Op: Op{Device: "d", Counter: 3}, Rec: "case/01J0000000000000000000000B", Field: "title", Value: `"b"`, HLC: 6},
+		{Op: Op{Device: "d", Counter: 4}, Rec: "note/01J0000000000000000000000C", Field: "text", Value: `"x"`, HLC: 7},
+	}
+	got := WithPending([]*Record{a}, out, "case")
+	if len(got) != 2 {
+		t.Fatalf("got %d records", len(got))
+	}
+	if v, _ := got[0].Get("title"); v != `"new"` {
+		t.Errorf("pending edit not applied: %s", v)
+	}
+	if v, _ := a.Get("title"); v != `"old"` {
+		t.Error("WithPending changed its input")
+	}
+	if v, _ := got[1].Get("title"); got[1].ID != "case/01J0000000000000000000000B" || v != `"b"` {
+		t.Errorf("new record from the outbox: %v", got[1])
+	}
+}

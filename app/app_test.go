@@ -173,3 +173,16 @@ func TestConflictViewsAndReviewPage(t *testing.T) {
 		t.Error("textField")
 	}
 }
+
+func TestCaseRows(t *testing.T) {
+	older := &sync.Record{ID: "case/01J0000000000000000000000A", Fields: map[string]sync.FieldState{
+		"title": {Value: model.Str("旧个案")}, "opened": {Value: model.Str("2026-01-02")}}}
+	newer := &sync.Record{ID: "case/01J0000000000000000000000B", Fields: map[string]sync.FieldState{
+		"title": {Value: model.Str("新个案")}}}
+	gone := &sync.Record{ID: "case/01J0000000000000000000000C", Fields: map[string]sync.FieldState{
+		"title": {Value: model.Str("删掉的")}, sync.FieldDeleted: {Value: sync.ValueTrue}}}
+	rows := caseRows([]*sync.Record{older, newer, gone}, []sync.Change{{Rec: newer.ID}})
+	if len(rows) != 2 || rows[0].title != "新个案" || !rows[0].pending || rows[1].pending || rows[1].opened != "2026-01-02" {
+		t.Errorf("rows %+v", rows)
+	}
+}

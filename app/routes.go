@@ -30,7 +30,11 @@ var Sections = []Section{
 func Register() {
 	goapp.Route("/", func() goapp.Composer { return &homePage{} })
 	goapp.Route("/review", func() goapp.Composer { return &reviewPage{} })
+	goapp.Route("/cases", func() goapp.Composer { return &casesPage{} })
 	for _, s := range Sections {
+		if s.Path == "/cases" {
+			continue
+		}
 		s := s
 		goapp.Route(s.Path, func() goapp.Composer { return &sectionPage{Section: s} })
 	}

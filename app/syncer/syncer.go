@@ -45,7 +45,7 @@ type Config struct {
 	OnStatus func(Status) // called from Run's goroutine
 	// OnRevoked wipes the device's data; Run returns after it.
 	OnRevoked func(ctx context.Context) error
-	// Backoff bounds between reconnection attempts; zero means 1 s and 60 s.
+	// Backoff bounds between reconnection attempts; zero means 1 s and 30 s.
 	MinBackoff, MaxBackoff time.Duration
 	// Refresh is how often an idle connection runs a round anyway (some
 	// proxies close quiet websockets); zero means 5 minutes.
@@ -62,7 +62,7 @@ func Run(ctx context.Context, cfg Config, kick <-chan struct{}) error {
 		cfg.MinBackoff = time.Second
 	}
 	if cfg.MaxBackoff <= 0 {
-		cfg.MaxBackoff = time.Minute
+		cfg.MaxBackoff = 30 * time.Second
 	}
 	if cfg.Refresh <= 0 {
 		cfg.Refresh = 5 * time.Minute

@@ -93,6 +93,14 @@ const (
 	ReviewReason     Key = "review.reason"
 	ReviewSaved      Key = "review.saved"
 	ReviewLocked     Key = "review.locked"
+
+	CasesNew      Key = "cases.new"
+	CasesTitle    Key = "cases.title"
+	CasesCreate   Key = "cases.create"
+	CasesSaved    Key = "cases.saved"
+	CasesNotSaved Key = "cases.not_saved"
+	CasesPending  Key = "cases.pending"
+	CasesOpened   Key = "cases.opened"
 )
 
 type entry struct{ zh, en string }
@@ -184,6 +192,14 @@ var catalog = map[Key]entry{
 	ReviewReason:     {"原因", "Reason"},
 	ReviewSaved:      {"已保存，联网后同步。", "Saved; it syncs when online."},
 	ReviewLocked:     {"请先解锁。", "Unlock first."},
+
+	CasesNew:      {"新建个案", "New case"},
+	CasesTitle:    {"个案名称", "Case title"},
+	CasesCreate:   {"保存", "Save"},
+	CasesSaved:    {"已保存在本机。", "Saved on this tablet."},
+	CasesNotSaved: {"没有保存：", "Not saved: "},
+	CasesPending:  {"待同步", "not yet synced"},
+	CasesOpened:   {"开案日期", "Opened"},
 
 	HomeWelcome: {"欢迎使用救助社工", "Welcome to Jiuzhu"},
 	HomeIntro:   {"按照 DB62/T 4987-2024《社会救助社会工作服务指南》记录服务。没有网络时也能使用。", "Record services under DB62/T 4987-2024, the Gansu guide to social-assistance social work. Works without a network."},

@@ -7,6 +7,7 @@ import (
 	goapp "github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"jiuzhu/app/account"
+	"jiuzhu/app/syncer"
 	"jiuzhu/shared/i18n"
 )
 
@@ -39,10 +40,12 @@ type loginScreen struct {
 	busy       bool
 	msg        string
 	live       bool // mounted in the browser: the prerendered form stays disabled
+	sync       syncer.Status
 }
 
 func (s *loginScreen) OnMount(ctx goapp.Context) {
 	observeLang(ctx, &s.lang)
+	ctx.ObserveState(stateSync, &s.sync)
 	s.live = true
 	if s.Accounts == nil {
 		return
@@ -100,6 +103,8 @@ func (s *loginScreen) Render() ui {
 	}
 	if s.msg != "" {
 		body = append(body, goapp.P().ID("login-message").Class("jz-error").Attr("role", "alert").Text(s.msg))
+	} else if why := closedReason(l, s.sync.State); why != "" {
+		body = append(body, goapp.P().ID("login-message").Class("jz-error").Attr("role", "alert").Text(why))
 	}
 	// The two forms differ at the root (div vs section): go-app keeps an
 	// element's first event handler when it reuses the element, and an
@@ -170,8 +175,12 @@ func (s *loginScreen) readInputs() {
 	}
 }
 
-// attempt talks to the tablet's accounts (it blocks).
+// attempt talks to the tablet's accounts (it blocks). After the session
+// expired, unlocking logs in online again to renew it.
 func (s *loginScreen) attempt(ctx context.Context) error {
+	if s.chosen != "" && s.sync.State == syncer.Unauthorized {
+		return s.Accounts.Login(ctx, s.chosen, s.password, "")
+	}
 	if s.chosen != "" {
 		return s.Accounts.Unlock(ctx, s.chosen, s.password)
 	}
@@ -189,6 +198,17 @@ func (s *loginScreen) finish(err error) {
 	if s.OnOpen != nil {
 		s.OnOpen()
 	}
+}
+
+// closedReason explains why the account closed itself, if it did.
+func closedReason(l i18n.Lang, st syncer.State) string {
+	switch st {
+	case syncer.Revoked:
+		return i18n.T(l, i18n.SyncRevoked)
+	case syncer.Unauthorized:
+		return i18n.T(l, i18n.SyncUnauthorized)
+	}
+	return ""
 }
 
 // loginMessage says what went wrong, in the interface's language.

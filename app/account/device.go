@@ -62,9 +62,10 @@ func (d *Device) Known(ctx context.Context) ([]string, error) {
 	return names, nil
 }
 
-// Login implements accounts: the first login of a user on this tablet,
-// online. A user who already has data here unlocks it instead (offline);
-// their sync credentials are kept.
+// Login logs a user in online. The first time on this tablet it creates
+// their encrypted store; a user who already has data here is checked
+// against it first (the password must open it), then gets fresh sync
+// credentials from the server, or, with no network, simply unlocks.
 func (d *Device) Login(ctx context.Context, name, password, deviceName string) error {
 	known, err := d.Known(ctx)
 	if err != nil {
@@ -72,7 +73,7 @@ func (d *Device) Login(ctx context.Context, name, password, deviceName string) e
 	}
 	for _, n := range known {
 		if n == name {
-			return d.Unlock(ctx, name, password)
+			return d.relogin(ctx, name, password)
 		}
 	}
 	resp, err := d.cfg.Login(ctx, api.LoginRequest{Name: name, Password: password, DeviceName: deviceName, App: d.cfg.App})
@@ -82,6 +83,30 @@ func (d *Device) Login(ctx context.Context, name, password, deviceName string) e
 	u, err := d.cfg.Keyring.Create(ctx, resp.User.ID, name, password, resp.Token, resp.Device)
 	if err != nil {
 		return err
+	}
+	return d.start(ctx, u)
+}
+
+// relogin renews a known user's sync session (after it expired) when the
+// server can be reached, and opens their store either way.
+func (d *Device) relogin(ctx context.Context, name, password string) error {
+	u, err := d.cfg.Keyring.Unlock(ctx, name, password)
+	if errors.Is(err, local.ErrWrongPassword) {
+		return ErrWrongPassword
+	}
+	if err != nil {
+		return err
+	}
+	resp, err := d.cfg.Login(ctx, api.LoginRequest{Name: name, Password: password, Device: u.Device, App: d.cfg.App})
+	switch {
+	case errors.Is(err, ErrNetwork):
+		// Offline: work goes on; sync waits for a login with the network.
+	case err != nil:
+		return err
+	default:
+		if err := d.cfg.Keyring.ChangeToken(ctx, u, resp.Token, resp.Device); err != nil {
+			return err
+		}
 	}
 	return d.start(ctx, u)
 }

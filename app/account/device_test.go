@@ -181,3 +181,42 @@ func TestDeviceRevokedWipes(t *testing.T) {
 		t.Error("a wiped user could still unlock")
 	}
 }
+
+// An expired session closes the account; logging in again renews it
+// without losing the data on the tablet.
+func TestDeviceRenewsExpiredSession(t *testing.T) {
+	var mu gosync.Mutex
+	now := time.Now()
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	srv, err := server.New(server.Config{DataDir: t.TempDir(), Logger: slog.New(slog.DiscardHandler), Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := httptest.NewServer(srv.Handler())
+	defer func() { h.Close(); srv.Close() }()
+	ctx := context.Background()
+	srv.AddUser(ctx, server.NewUser{Name: "zhao", Password: "a-long-password", Role: store.RoleWorker, Org: "6201"})
+	kr := local.NewMemKeyring(local.KeyringOptions{Iterations: 1000})
+	d, status := testDevice(t, h.URL, kr)
+	if err := d.Login(ctx, "zhao", "a-long-password", ""); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the first sync", func() bool { return status.get().State == syncer.UpToDate })
+	device := d.Session().Device()
+	d.Lock()
+	mu.Lock()
+	now = now.Add(91 * 24 * time.Hour)
+	mu.Unlock()
+	if err := d.Unlock(ctx, "zhao", "a-long-password"); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the expired session", func() bool { return status.get().State == syncer.Unauthorized })
+	waitUntil(t, "the account to close", func() bool { return d.Store() == nil })
+	if err := d.Login(ctx, "zhao", "a-long-password", ""); err != nil {
+		t.Fatalf("logging in again: %v", err)
+	}
+	waitUntil(t, "sync with the renewed session", func() bool { return status.get().State == syncer.UpToDate })
+	if d.Session().Device() != device {
+		t.Errorf("the tablet got a new device id %s (was %s)", d.Session().Device(), device)
+	}
+}

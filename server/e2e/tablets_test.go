@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"strings"
 	"syscall"
 	"testing"
@@ -79,7 +80,35 @@ func TestTwoTabletsOfflineThenSync(t *testing.T) {
 	waitFor(t, a2, 30*time.Second, "both offline cases after reopening", caseListed(secret)+" && "+caseListed("第二个离线个案"))
 
 	t.Log("the server is back: A sends its outbox, B gets the cases without a reload")
-	startServer(t, data, srv.Addr)
+	srv2 := startServer(t, data, srv.Addr)
 	waitFor(t, a2, 60*time.Second, "tablet A synced", `document.getElementById("net-status").textContent === "已同步" && !document.getElementById("case-list").innerText.includes("待同步")`)
 	waitFor(t, b, 60*time.Second, "tablet B shows both cases", caseListed(secret)+" && "+caseListed("第二个离线个案"))
+
+	t.Log("both tablets are revoked: at their next contact they wipe themselves")
+	if code := srv2.stop(t, syscall.SIGTERM); code != 0 {
+		t.Fatalf("server exit %d", code)
+	}
+	code, out, errs := runBinary(t, 10*time.Second, "device", "list", "--data", data, "--user", "wang")
+	if code != 0 {
+		t.Fatalf("device list: %d %s", code, errs)
+	}
+	revoked := 0
+	for _, line := range strings.Split(out, "\n")[1:] {
+		if f := strings.Fields(line); len(f) > 0 {
+			if code, _, errs := runBinary(t, 10*time.Second, "device", "revoke", "--data", data, f[0]); code != 0 {
+				t.Fatalf("revoke %s: %s", f[0], errs)
+			}
+			revoked++
+		}
+	}
+	if revoked != 2 {
+		t.Fatalf("revoked %d devices; want the two tablets:\n%s", revoked, out)
+	}
+	startServer(t, data, srv.Addr)
+	for _, tab := range []context.Context{a2, b} {
+		waitFor(t, tab, 60*time.Second, "the wiped tablet back at the first login, saying why", `document.getElementById("login-name") !== null && !document.getElementById("login-name").disabled && document.querySelector(".jz-known") === null && document.getElementById("login-message").textContent.includes("此设备已注销")`)
+		if n := eval[int](t, tab, `indexedDB.databases().then((d) => d.filter((x) => x.name.startsWith("jiuzhu-u-")).length)`); n != 0 {
+			t.Errorf("a revoked tablet still has %d user databases", n)
+		}
+	}
 }

@@ -121,6 +121,7 @@ func New(cfg Config) (*Server, error) {
 	s.committerDone = make(chan struct{})
 	go s.committer()
 	s.handler = s.routes()
+	s.warnWithoutUsers()
 	return s, nil
 }
 
@@ -189,4 +190,19 @@ func BuildVersion() (string, error) {
 		return "", err
 	}
 	return a.Version(), nil
+}
+
+// warnWithoutUsers tells whoever starts a new server how to create the
+// first account: without one, nobody can log in.
+func (s *Server) warnWithoutUsers() {
+	var n int
+	err := s.store.View(context.Background(), func(tx store.ReadTx) error {
+		users, err := tx.Users()
+		n = len(users)
+		return err
+	})
+	if err == nil && n == 0 {
+		s.log.Warn("no users yet: stop the server and create an administrator with " +
+			"`echo PASSWORD | jiuzhu user add --data DIR --name NAME --role admin --org 62`")
+	}
 }

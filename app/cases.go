@@ -65,20 +65,7 @@ func (p *casesPage) OnMount(ctx goapp.Context) {
 func (p *casesPage) OnNav(ctx goapp.Context) { setTitle(ctx, langOf(p.lang), i18n.NavCases) }
 
 func (p *casesPage) load(ctx goapp.Context) {
-	if theDevice == nil || theDevice.Store() == nil {
-		return
-	}
-	st := theDevice.Store()
-	ctx.Async(func() {
-		c := context.Background()
-		out, err1 := st.Outbox(c) // first: see reviewPage.load
-		recs, err2 := st.ListType(c, model.TypeCase)
-		if err1 != nil || err2 != nil {
-			return
-		}
-		rows := caseRows(sync.WithPending(recs, out, model.TypeCase), out)
-		ctx.Dispatch(func(goapp.Context) { p.rows = rows })
-	})
+	readType(ctx, model.TypeCase, func(recs []*sync.Record, out []sync.Change) { p.rows = caseRows(recs, out) })
 }
 
 // onCreate saves a new case on the tablet; "saved" shows only once the

@@ -144,30 +144,19 @@ func (p *reviewPage) OnNav(ctx goapp.Context) { setTitle(ctx, langOf(p.lang), i1
 
 // load reads conflicts and refused changes from the open store.
 func (p *reviewPage) load(ctx goapp.Context) {
+	readType(ctx, sync.ConflictType, func(recs []*sync.Record, _ []sync.Change) {
+		p.me, _ = theDevice.User()
+		p.conflicts = conflictViews(recs)
+	})
 	if theDevice == nil || theDevice.Store() == nil {
 		return
 	}
 	st := theDevice.Store()
-	me, _ := theDevice.User()
 	ctx.Async(func() {
-		c := context.Background()
-		// The outbox first: a sync round that lands between the two reads
-		// then shows in the records, instead of in neither.
-		out, err3 := st.Outbox(c)
-		recs, err1 := st.ListType(c, sync.ConflictType)
-		if err1 == nil && err3 == nil {
-			recs = sync.WithPending(recs, out, sync.ConflictType) // a resolution shows at once
+		rej, err := st.Rejected(context.Background())
+		if err == nil {
+			ctx.Dispatch(func(goapp.Context) { p.rejected = rej })
 		}
-		rej, err2 := st.Rejected(c)
-		ctx.Dispatch(func(goapp.Context) {
-			p.me = me
-			if err1 == nil {
-				p.conflicts = conflictViews(recs)
-			}
-			if err2 == nil {
-				p.rejected = rej
-			}
-		})
 	})
 }
 

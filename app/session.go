@@ -9,6 +9,7 @@ import (
 	"jiuzhu/app/account"
 	"jiuzhu/app/syncer"
 	"jiuzhu/shared/i18n"
+	"jiuzhu/shared/sync"
 )
 
 // The account open on this tablet is shared by every page. In the browser
@@ -151,4 +152,29 @@ func lockDevice() {
 		theDevice.Lock()
 	}
 	events.publish(func(e *deviceEvent) { e.account = "" })
+}
+
+// readType reads the records of a type from the open store, with the
+// device's pending edits applied, in the background, and hands them to
+// done on the UI goroutine. The outbox is read first: a sync round that
+// lands between the two reads then shows in the records instead of in
+// neither. Nothing happens while no account is open.
+func readType(ctx goapp.Context, typ string, done func(recs []*sync.Record, outbox []sync.Change)) {
+	if theDevice == nil || theDevice.Store() == nil {
+		return
+	}
+	st := theDevice.Store()
+	ctx.Async(func() {
+		c := context.Background()
+		out, err := st.Outbox(c)
+		if err != nil {
+			return
+		}
+		recs, err := st.ListType(c, typ)
+		if err != nil {
+			return
+		}
+		recs = sync.WithPending(recs, out, typ)
+		ctx.Dispatch(func(goapp.Context) { done(recs, out) })
+	})
 }

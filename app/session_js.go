@@ -58,11 +58,17 @@ func syncURL() string {
 }
 
 // idleLimit is how long the app may go untouched before it locks itself:
-// 15 minutes, or the whole minutes stored in localStorage "jiuzhu.idle".
+// 15 minutes, or what localStorage "jiuzhu.idle" says: whole minutes
+// ("10"), or seconds with an s ("30s").
 func idleLimit() time.Duration {
 	if v := goapp.Window().Get("localStorage").Call("getItem", "jiuzhu.idle"); v.Truthy() {
-		if m, err := strconv.Atoi(strings.TrimSpace(v.String())); err == nil && m > 0 {
-			return time.Duration(m) * time.Minute
+		text := strings.TrimSpace(v.String())
+		unit := time.Minute
+		if sec, ok := strings.CutSuffix(text, "s"); ok {
+			text, unit = sec, time.Second
+		}
+		if n, err := strconv.Atoi(text); err == nil && n > 0 {
+			return time.Duration(n) * unit
 		}
 	}
 	return 15 * time.Minute
@@ -77,7 +83,7 @@ func watchIdle() {
 		onWindowEvent(ev, touch)
 	}
 	go func() {
-		for range time.Tick(10 * time.Second) {
+		for range time.Tick(time.Second) {
 			if theDevice.Store() != nil && time.Since(last) > idleLimit() {
 				lockDevice()
 			}

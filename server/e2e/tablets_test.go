@@ -35,6 +35,13 @@ func TestTwoTabletsOfflineThenSync(t *testing.T) {
 	appShows(t, b, "个案")
 	waitFor(t, a, 60*time.Second, "tablet A's service worker", `navigator.serviceWorker.controller !== null`)
 
+	t.Log("left untouched, tablet B locks itself")
+	eval[chromedp.Void](t, b, `localStorage.setItem("jiuzhu.idle", "2s")`)
+	waitFor(t, b, 20*time.Second, "the idle lock", `document.getElementById("login-password") !== null && document.getElementById("login-name") === null`)
+	eval[chromedp.Void](t, b, `localStorage.removeItem("jiuzhu.idle")`)
+	unlock(t, b, "a-long-password")
+	appShows(t, b, "个案")
+
 	t.Log("the server goes away; tablet A records a case offline")
 	if code := srv.stop(t, syscall.SIGTERM); code != 0 {
 		t.Fatalf("server exit %d", code)

@@ -181,7 +181,11 @@ func TestCaseRows(t *testing.T) {
 		"title": {Value: model.Str("新个案")}}}
 	gone := &sync.Record{ID: "case/01J0000000000000000000000C", Fields: map[string]sync.FieldState{
 		"title": {Value: model.Str("删掉的")}, sync.FieldDeleted: {Value: sync.ValueTrue}}}
-	rows := caseRows([]*sync.Record{older, newer, gone}, []sync.Change{{Rec: newer.ID}})
+	for _, r := range []*sync.Record{older, newer, gone} {
+		r.Fields[sync.FieldRoot] = sync.FieldState{Value: model.Str(string(r.ID))}
+	}
+	partial := &sync.Record{ID: "case/01J0000000000000000000000D", Fields: map[string]sync.FieldState{"title": {Value: model.Str("只有待同步的修改")}}}
+	rows := caseRows([]*sync.Record{older, newer, gone, partial}, []sync.Change{{Rec: newer.ID}})
 	if len(rows) != 2 || rows[0].title != "新个案" || !rows[0].pending || rows[1].pending || rows[1].opened != "2026-01-02" {
 		t.Errorf("rows %+v", rows)
 	}

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"crypto/rand"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -32,8 +33,8 @@ func caseRows(recs []*sync.Record, outbox []sync.Change) []caseRow {
 	}
 	rows := make([]caseRow, 0, len(recs))
 	for _, r := range recs {
-		if r.Deleted() {
-			continue
+		if _, whole := r.Get(sync.FieldRoot); r.Deleted() || !whole {
+			continue // deleted, or only a pending edit of a case not on this screen
 		}
 		title, _ := r.Get("title")
 		opened, _ := r.Get("opened")
@@ -51,10 +52,16 @@ type casesPage struct {
 	goapp.Compo
 	page
 	rows  []caseRow
+	total int // cases on the tablet
+	shown int // how many the list asks for
 	title string
 	msg   string
 	sync  syncer.Status
 }
+
+// casesPerScreen is how many cases the list reads at a time: the newest
+// first, more on request, so that 10,000 cases open as fast as 100.
+const casesPerScreen = 50
 
 func (p *casesPage) OnMount(ctx goapp.Context) {
 	p.mount(ctx)
@@ -65,7 +72,17 @@ func (p *casesPage) OnMount(ctx goapp.Context) {
 func (p *casesPage) OnNav(ctx goapp.Context) { setTitle(ctx, langOf(p.lang), i18n.NavCases) }
 
 func (p *casesPage) load(ctx goapp.Context) {
-	readType(ctx, model.TypeCase, func(recs []*sync.Record, out []sync.Change) { p.rows = caseRows(recs, out) })
+	if p.shown == 0 {
+		p.shown = casesPerScreen
+	}
+	readRecent(ctx, model.TypeCase, p.shown, func(recs []*sync.Record, total int, out []sync.Change) {
+		p.rows, p.total = caseRows(recs, out), total
+	})
+}
+
+func (p *casesPage) onMore(ctx goapp.Context, e goapp.Event) {
+	p.shown += casesPerScreen
+	p.load(ctx)
 }
 
 // onCreate saves a new case on the tablet; "saved" shows only once the
@@ -141,6 +158,10 @@ func (p *casesPage) render(l i18n.Lang) ui {
 		body = append(body, goapp.P().Class("jz-empty").Text(t(i18n.SectionEmpty)))
 	} else {
 		body = append(body, goapp.Ul().ID("case-list").Class("jz-rows").Body(items...))
+		if p.total > p.shown {
+			body = append(body, goapp.Button().ID("case-more").Class("secondary").
+				Text(fmt.Sprintf(t(i18n.CasesMore), p.shown, p.total)).OnClick(p.onMore))
+		}
 	}
 	return frame(l, "/cases", body...)
 }

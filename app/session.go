@@ -178,3 +178,26 @@ func readType(ctx goapp.Context, typ string, done func(recs []*sync.Record, outb
 		ctx.Dispatch(func(goapp.Context) { done(recs, out) })
 	})
 }
+
+// readRecent is readType for the first screen of a long list: the n newest
+// records of a type (see local.Store.Recent), how many there are, and the
+// records created on this tablet and not yet synced, newest first.
+func readRecent(ctx goapp.Context, typ string, n int, done func(recs []*sync.Record, total int, outbox []sync.Change)) {
+	if theDevice == nil || theDevice.Store() == nil {
+		return
+	}
+	st := theDevice.Store()
+	ctx.Async(func() {
+		c := context.Background()
+		out, err := st.Outbox(c)
+		if err != nil {
+			return
+		}
+		recs, total, err := st.Recent(c, typ, n)
+		if err != nil {
+			return
+		}
+		recs = sync.WithPending(recs, out, typ)
+		ctx.Dispatch(func(goapp.Context) { done(recs, total, out) })
+	})
+}

@@ -52,6 +52,13 @@ func TestBenchInBrowser(t *testing.T) {
 	}
 	t.Logf("MEASURE ListType of %d records: %v", n, time.Since(start).Round(time.Millisecond))
 
+	start = time.Now()
+	recent, total, err := s.Recent(ctx, "case", 50)
+	if err != nil || len(recent) != 50 || total != n {
+		t.Fatalf("Recent: %d of %d, %v", len(recent), total, err)
+	}
+	t.Logf("MEASURE Recent 50 of %d records (first screen of a list): %v", n, time.Since(start).Round(time.Millisecond))
+
 	// Breakdown: the raw read alone (IndexedDB getAll, no decryption).
 	start = time.Now()
 	db := js.Global().Get("indexedDB").Call("open", "jiuzhu-u-"+benchUser)

@@ -195,6 +195,47 @@ func (s *idbStore) ListType(ctx context.Context, typ string) ([]*sync.Record, er
 	return out, nil
 }
 
+// Recent implements Store: one read for the keys of the type (no values),
+// one for the values of the newest n, which alone are decrypted.
+func (s *idbStore) Recent(ctx context.Context, typ string, n int) ([]*sync.Record, int, error) {
+	var keys js.Value
+	if err := s.read(ctx, "count "+typ, []string{storeRecs}, func(t *tx) error {
+		rng := js.Global().Get("IDBKeyRange").Call("bound", typ+"/", typ+"0", false, true)
+		keys = t.t.Call("objectStore", storeRecs).Call("getAllKeys", rng)
+		return nil
+	}); err != nil {
+		return nil, 0, err
+	}
+	keys = keys.Get("result")
+	total := keys.Length()
+	if n <= 0 || total == 0 {
+		return nil, total, nil
+	}
+	from := keys.Index(max(0, total-n)).String()
+	var vals js.Value
+	if err := s.read(ctx, "recent "+typ, []string{storeRecs}, func(t *tx) error {
+		rng := js.Global().Get("IDBKeyRange").Call("bound", from, typ+"0", false, true)
+		st := t.t.Call("objectStore", storeRecs)
+		keys = st.Call("getAllKeys", rng)
+		vals = st.Call("getAll", rng)
+		return nil
+	}); err != nil {
+		return nil, 0, err
+	}
+	keys, vals = keys.Get("result"), vals.Get("result")
+	m := keys.Length()
+	out := make([]*sync.Record, 0, m)
+	for i := m - 1; i >= 0 && len(out) < n; i-- {
+		id := keys.Index(i).String()
+		r, err := s.openRecord(id, vals.Index(i))
+		if err != nil {
+			return nil, 0, &Error{Op: "read record " + id, Err: err}
+		}
+		out = append(out, r)
+	}
+	return out, total, nil
+}
+
 // Enqueue implements sync.ClientStore.
 func (s *idbStore) Enqueue(ctx context.Context, meta sync.ClientMeta, changes []sync.Change) error {
 	vals := make([]js.Value, len(changes))

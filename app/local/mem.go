@@ -164,6 +164,16 @@ func (m *MemStore) ListType(_ context.Context, typ string) ([]*sync.Record, erro
 	return out, nil
 }
 
+// Recent implements Store.
+func (m *MemStore) Recent(ctx context.Context, typ string, n int) ([]*sync.Record, int, error) {
+	all, err := m.ListType(ctx, typ)
+	if err != nil {
+		return nil, 0, err
+	}
+	slices.Reverse(all)
+	return all[:min(n, len(all))], len(all), nil
+}
+
 // Close implements Store.
 func (m *MemStore) Close() error {
 	m.mu.Lock()

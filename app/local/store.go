@@ -14,6 +14,11 @@ type Store interface {
 	// ListType returns the confirmed records of a record type (deleted ones
 	// included: see Record.Deleted), ordered by id.
 	ListType(ctx context.Context, typ string) ([]*sync.Record, error)
+	// Recent returns the n newest confirmed records of a type (record ids
+	// are ULIDs, so newest means greatest id), newest first, and how many
+	// records of the type there are: the first screen of a list, without
+	// decrypting the rest.
+	Recent(ctx context.Context, typ string, n int) (recs []*sync.Record, total int, err error)
 	// Close releases the store; later calls return ErrClosed.
 	Close() error
 }

@@ -101,6 +101,7 @@ const (
 	CasesNotSaved Key = "cases.not_saved"
 	CasesPending  Key = "cases.pending"
 	CasesOpened   Key = "cases.opened"
+	CasesMore     Key = "cases.more"
 )
 
 type entry struct{ zh, en string }
@@ -200,6 +201,7 @@ var catalog = map[Key]entry{
 	CasesNotSaved: {"没有保存：", "Not saved: "},
 	CasesPending:  {"待同步", "not yet synced"},
 	CasesOpened:   {"开案日期", "Opened"},
+	CasesMore:     {"显示更多（已显示 %d / 共 %d）", "Show more (%d of %d shown)"},
 
 	HomeWelcome: {"欢迎使用救助社工", "Welcome to Jiuzhu"},
 	HomeIntro:   {"按照 DB62/T 4987-2024《社会救助社会工作服务指南》记录服务。没有网络时也能使用。", "Record services under DB62/T 4987-2024, the Gansu guide to social-assistance social work. Works without a network."},

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	stdsync "sync"
 	"sync/atomic"
 	"testing"
@@ -123,6 +124,7 @@ func Run(t *testing.T, open Opener) {
 		{"SavePageDropsRoots", testSavePage},
 		{"RecordsAreCopies", testRecordsCopies},
 		{"ListTypeByPrefix", testListType},
+		{"RecentNewestFirst", testRecent},
 		{"DismissRejected", testDismiss},
 		{"WipeKeepsDevice", testWipe},
 		{"ReopenKeepsData", testReopen},
@@ -319,6 +321,35 @@ func testListType(t *testing.T, open Opener) {
 	}
 	if got, _ := s.ListType(ctx, "volunteer"); len(got) != 0 {
 		t.Fatalf("ListType(volunteer) = %d records", len(got))
+	}
+}
+
+func testRecent(t *testing.T, open Opener) {
+	ctx := ctxT(t)
+	s := open(t, newUser(), Device)
+	var cases []*sync.Record
+	var recs []*sync.Record
+	for range 7 {
+		id := RecID("case")
+		r := Rec(id, id, 3)
+		cases = append(cases, r)
+		recs = append(recs, r, Rec(RecID("case_note"), id, 2))
+	}
+	must(t, s.SavePage(ctx, sync.ClientMeta{Device: Device}, recs, nil))
+	slices.SortFunc(cases, func(a, b *sync.Record) int { return strings.Compare(string(b.ID), string(a.ID)) })
+	got, total, err := s.Recent(ctx, "case", 3)
+	must(t, err)
+	if total != 7 || !slices.Equal(ids(got), ids(cases[:3])) {
+		t.Fatalf("Recent(case, 3) = %v of %d, want %v of 7", ids(got), total, ids(cases[:3]))
+	}
+	if !got[0].Equal(cases[0]) {
+		t.Fatalf("record = %+v, want %+v", got[0], cases[0])
+	}
+	if got, total, _ := s.Recent(ctx, "case", 100); total != 7 || !slices.Equal(ids(got), ids(cases)) {
+		t.Fatalf("Recent(case, 100) = %v of %d", ids(got), total)
+	}
+	if got, total, _ := s.Recent(ctx, "volunteer", 5); total != 0 || len(got) != 0 {
+		t.Fatalf("Recent(volunteer) = %v of %d", ids(got), total)
 	}
 }
 

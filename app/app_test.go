@@ -1,12 +1,15 @@
 package app
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	goapp "github.com/maxence-charriere/go-app/v10/pkg/app"
 
+	"jiuzhu/app/local"
 	"jiuzhu/app/syncer"
 	"jiuzhu/shared/i18n"
 	"jiuzhu/shared/model"
@@ -188,5 +191,15 @@ func TestCaseRows(t *testing.T) {
 	rows := caseRows([]*sync.Record{older, newer, gone, partial}, []sync.Change{{Rec: newer.ID}})
 	if len(rows) != 2 || rows[0].title != "新个案" || !rows[0].pending || rows[1].pending || rows[1].opened != "2026-01-02" {
 		t.Errorf("rows %+v", rows)
+	}
+}
+
+func TestSaveError(t *testing.T) {
+	full := fmt.Errorf("edit: %w", &local.Error{Op: "enqueue", Err: local.ErrQuota})
+	if got := saveError(i18n.ZH, full); !strings.Contains(got, "存储空间已满") || !strings.Contains(got, "之前保存的都还在") {
+		t.Errorf("quota: %q", got)
+	}
+	if got := saveError(i18n.EN, errors.New("boom")); got != "Not saved: boom" {
+		t.Errorf("other: %q", got)
 	}
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	goapp "github.com/maxence-charriere/go-app/v10/pkg/app"
 
+	"jiuzhu/app/local"
 	"jiuzhu/app/syncer"
 	"jiuzhu/shared/i18n"
 	"jiuzhu/shared/model"
@@ -109,7 +111,7 @@ func (p *casesPage) onCreate(ctx goapp.Context, e goapp.Event) {
 		)
 		ctx.Dispatch(func(ctx goapp.Context) {
 			if err != nil {
-				p.msg = i18n.T(l, i18n.CasesNotSaved) + err.Error()
+				p.msg = saveError(l, err)
 				return
 			}
 			p.title, p.msg = "", i18n.T(l, i18n.CasesSaved)
@@ -164,4 +166,12 @@ func (p *casesPage) render(l i18n.Lang) ui {
 		}
 	}
 	return frame(l, "/cases", body...)
+}
+
+// saveError says why something was not saved, in the interface's language.
+func saveError(l i18n.Lang, err error) string {
+	if errors.Is(err, local.ErrQuota) {
+		return i18n.T(l, i18n.StorageFull)
+	}
+	return i18n.T(l, i18n.CasesNotSaved) + err.Error()
 }

@@ -102,6 +102,7 @@ const (
 	CasesPending  Key = "cases.pending"
 	CasesOpened   Key = "cases.opened"
 	CasesMore     Key = "cases.more"
+	StorageFull   Key = "storage.full"
 )
 
 type entry struct{ zh, en string }
@@ -202,6 +203,7 @@ var catalog = map[Key]entry{
 	CasesPending:  {"待同步", "not yet synced"},
 	CasesOpened:   {"开案日期", "Opened"},
 	CasesMore:     {"显示更多（已显示 %d / 共 %d）", "Show more (%d of %d shown)"},
+	StorageFull:   {"平板的存储空间已满，这次没有保存，之前保存的都还在。请联网同步，或在平板上释放空间后再试。", "The tablet's storage is full: this was not saved; everything saved before is still there. Sync, or free space on the tablet, and try again."},
 
 	HomeWelcome: {"欢迎使用救助社工", "Welcome to Jiuzhu"},
 	HomeIntro:   {"按照 DB62/T 4987-2024《社会救助社会工作服务指南》记录服务。没有网络时也能使用。", "Record services under DB62/T 4987-2024, the Gansu guide to social-assistance social work. Works without a network."},

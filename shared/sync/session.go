@@ -3,6 +3,7 @@ package sync
 import (
 	"context"
 	"errors"
+	stdsync "sync"
 	"time"
 )
 
@@ -45,13 +46,22 @@ type Report struct {
 
 // Session is a device's side of sync: it turns local edits into changes in
 // the outbox, pushes them with retries, pulls pages and keeps the cursor,
-// all through a ClientStore. It is not safe for concurrent use.
+// all through a ClientStore.
+//
+// Edits (Edit, Delete, Restore, Resolve) may come from any goroutine while
+// one goroutine runs the sync rounds (Sync, Resync, Wait): the bookkeeping
+// (counter, clock, cursor) is guarded by mu, and every store call that
+// saves it holds mu, so a round can never write back a counter an edit has
+// already moved past (which would reuse op ids). Two rounds must not run at
+// once.
 type Session struct {
 	store ClientStore
-	clock *Clock
 	cfg   SessionConfig
-	meta  ClientMeta
 	reqID uint32
+
+	mu    stdsync.Mutex
+	clock *Clock
+	meta  ClientMeta
 }
 
 // NewSession loads the device's bookkeeping from store and returns its
@@ -83,17 +93,19 @@ func NewSession(ctx context.Context, store ClientStore, src TimeSource, cfg Sess
 }
 
 // Device returns the device id.
-func (s *Session) Device() string { return s.meta.Device }
+func (s *Session) Device() string { s.mu.Lock(); defer s.mu.Unlock(); return s.meta.Device }
 
 // Cursor returns the device's position in the server log.
-func (s *Session) Cursor() Cursor { return s.meta.Cursor }
+func (s *Session) Cursor() Cursor { s.mu.Lock(); defer s.mu.Unlock(); return s.meta.Cursor }
 
 // LastHLC returns the greatest HLC the device has issued or seen.
-func (s *Session) LastHLC() HLC { return s.clock.Last() }
+func (s *Session) LastHLC() HLC { s.mu.Lock(); defer s.mu.Unlock(); return s.clock.Last() }
 
 // Edit records local edits by user by as new changes in the outbox (one
 // atomic store call, with the counter and clock) and returns them.
 func (s *Session) Edit(ctx context.Context, by string, edits ...Edit) ([]Change, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	meta := s.meta
 	changes := make([]Change, 0, len(edits))
 	for _, e := range edits {

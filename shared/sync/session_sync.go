@@ -126,11 +126,13 @@ func (s *Session) nextID() uint32 {
 
 func (s *Session) hello(ctx context.Context, conn Conn, rep *Report) error {
 	var w *Welcome
-	err := s.exchange(ctx, conn, rep, &Hello{Token: s.cfg.Token, Device: s.meta.Device, App: s.cfg.App, Cursor: s.meta.Cursor},
+	err := s.exchange(ctx, conn, rep, &Hello{Token: s.cfg.Token, Device: s.Device(), App: s.cfg.App, Cursor: s.Cursor()},
 		func(m Message) bool { w, _ = m.(*Welcome); return w != nil })
 	if err != nil {
 		return err
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if w.Reset || w.Epoch != s.meta.Cursor.Epoch {
 		rep.Reset = true
 		meta := s.meta
@@ -261,7 +263,7 @@ func (s *Session) merge(ctx context.Context, ids []RecID, entries []Entry) ([]*R
 func (s *Session) pull(ctx context.Context, conn Conn, rep *Report) error {
 	for {
 		var got *Page
-		p := &Pull{ID: s.nextID(), Cursor: s.meta.Cursor, Limit: s.cfg.PullLimit}
+		p := &Pull{ID: s.nextID(), Cursor: s.Cursor(), Limit: s.cfg.PullLimit}
 		if err := s.exchange(ctx, conn, rep, p, func(m Message) bool {
 			pg, ok := m.(*Page)
 			if ok && pg.ID == p.ID {
@@ -281,21 +283,27 @@ func (s *Session) pull(ctx context.Context, conn Conn, rep *Report) error {
 // starts at or before the cursor (so no change is skipped), all in one
 // store call.
 func (s *Session) page(ctx context.Context, p *Page, rep *Report) error {
-	meta := s.meta
-	contiguous := p.From.Epoch == meta.Cursor.Epoch && p.To.Epoch == meta.Cursor.Epoch &&
-		p.From.Seq <= meta.Cursor.Seq && p.To.Seq > meta.Cursor.Seq
-	if p.From.Epoch != meta.Cursor.Epoch {
+	if p.From.Epoch != s.Cursor().Epoch {
 		return nil // a page from before an epoch change: ignore it
 	}
 	ids := make([]RecID, 0, len(p.Entries))
 	for i := range p.Entries {
 		ids = append(ids, p.Entries[i].Rec)
-		s.clock.Observe(p.Entries[i].HLC)
 	}
 	recs, err := s.merge(ctx, ids, p.Entries)
 	if err != nil {
 		return err
 	}
+	// The bookkeeping as it is now, edits included, under the lock until
+	// it is saved.
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range p.Entries {
+		s.clock.Observe(p.Entries[i].HLC)
+	}
+	meta := s.meta
+	contiguous := p.From.Epoch == meta.Cursor.Epoch && p.To.Epoch == meta.Cursor.Epoch &&
+		p.From.Seq <= meta.Cursor.Seq && p.To.Seq > meta.Cursor.Seq
 	if contiguous {
 		meta.Cursor = p.To
 	}

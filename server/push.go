@@ -11,9 +11,20 @@ import (
 
 // Rejection codes the server adds to those of sync.Log.
 const (
-	codeGap      = "gap"      // the device's op counter skipped ahead
-	codeReplayed = "replayed" // an op this device sent before, which was refused then
+	codeGap      = "gap"       // the device's op counter skipped ahead
+	codeReplayed = "replayed"  // an op this device sent before, which was refused then
+	codeOpReused = "op_reused" // an op id already used for a different change
 )
+
+// sameAsLogged reports whether c is the change logged at seq.
+func sameAsLogged(tx store.ReadTx, seq uint64, c *sync.Change) (bool, error) {
+	same := false
+	err := tx.Log(seq-1, func(e sync.Entry) (bool, error) {
+		same = e.Seq == seq && e.Op == c.Op && e.Rec == c.Rec && e.Field == c.Field && e.Value == c.Value && e.HLC == c.HLC
+		return false, nil
+	})
+	return same, err
+}
 
 // pushResult is what a committed push tells the rest of the server.
 type pushResult struct {
@@ -45,6 +56,17 @@ func (s *Server) applyPush(tx store.Tx, users map[string]store.User, dev deviceI
 		if seq, ok, err := tx.Applied(c.Op); err != nil {
 			return res, err
 		} else if ok {
+			// Re-delivery: acknowledged again. But an op id used for a
+			// different change would be lost silently: refuse it visibly.
+			same, err := sameAsLogged(tx, seq, &c)
+			if err != nil {
+				return res, err
+			}
+			if !same {
+				res.ack.Rejected = append(res.ack.Rejected, sync.Rejected{Op: c.Op, Code: codeOpReused,
+					Message: "设备重复使用了修改编号，这条修改没有保存 (this device reused a change id; this change was not saved)"})
+				continue
+			}
 			res.ack.Accepted = append(res.ack.Accepted, sync.Accepted{Op: c.Op, Seq: seq})
 			continue
 		}

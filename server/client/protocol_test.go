@@ -286,6 +286,15 @@ func TestReplayAndGap(t *testing.T) {
 	if len(ack.Accepted) != len(out) || len(ack.Rejected) != 0 {
 		t.Fatalf("replayed batch: %+v", ack)
 	}
+	// The same op id for another change: refused, never taken for a
+	// re-delivery (that would lose the change silently).
+	reused := out[1]
+	reused.Value = model.Str("换了内容")
+	send(t, conn, encode(t, &sync.Push{ID: 3, Changes: []sync.Change{reused}}))
+	ack = recv(t, conn).(*sync.Ack)
+	if len(ack.Rejected) != 1 || ack.Rejected[0].Code != "op_reused" {
+		t.Fatalf("reused op: %+v", ack)
+	}
 	// An op far ahead of the device's counter: a gap.
 	gap := out[1]
 	gap.Op.Counter += 10

@@ -74,19 +74,6 @@ func TestIsRoute(t *testing.T) {
 	}
 }
 
-func TestStatusBadgeStates(t *testing.T) {
-	for st, want := range map[netState]string{
-		netUnknown: i18n.T(i18n.ZH, i18n.StatusChecking),
-		netOnline:  i18n.T(i18n.ZH, i18n.StatusOnline),
-		netOffline: i18n.T(i18n.ZH, i18n.StatusOffline),
-	} {
-		html := render(t, &statusBadge{state: st})
-		if !strings.Contains(html, want) {
-			t.Errorf("state %d: badge %q lacks %q", st, html, want)
-		}
-	}
-}
-
 func TestUpdateBanner(t *testing.T) {
 	if html := render(t, &updateBanner{}); strings.Contains(html, "update-banner") {
 		t.Error("banner shown with no update")

@@ -77,7 +77,7 @@ func (p *casesPage) load(ctx goapp.Context) {
 	if p.shown == 0 {
 		p.shown = casesPerScreen
 	}
-	readRecent(ctx, model.TypeCase, p.shown, func(recs []*sync.Record, total int, out []sync.Change) {
+	readList(ctx, model.TypeCase, p.shown, func(recs []*sync.Record, total int, out []sync.Change) {
 		p.rows, p.total = caseRows(recs, out), total
 	})
 }

@@ -15,9 +15,6 @@ const (
 	// stateLang holds the chosen interface language (an i18n.Lang as a
 	// string); it is persisted in localStorage, which is not sensitive.
 	stateLang = "jiuzhu.lang"
-	// stateOnline holds whether the server was reachable at the last check,
-	// as a netState.
-	stateOnline = "jiuzhu.online"
 )
 
 // ui is a short alias used by the render functions.

@@ -144,7 +144,7 @@ func (p *reviewPage) OnNav(ctx goapp.Context) { setTitle(ctx, langOf(p.lang), i1
 
 // load reads conflicts and refused changes from the open store.
 func (p *reviewPage) load(ctx goapp.Context) {
-	readType(ctx, sync.ConflictType, func(recs []*sync.Record, _ []sync.Change) {
+	readList(ctx, sync.ConflictType, 0, func(recs []*sync.Record, _ int, _ []sync.Change) {
 		p.me, _ = theDevice.User()
 		p.conflicts = conflictViews(recs)
 	})

@@ -154,12 +154,14 @@ func lockDevice() {
 	events.publish(func(e *deviceEvent) { e.account = "" })
 }
 
-// readType reads the records of a type from the open store, with the
-// device's pending edits applied, in the background, and hands them to
-// done on the UI goroutine. The outbox is read first: a sync round that
-// lands between the two reads then shows in the records instead of in
-// neither. Nothing happens while no account is open.
-func readType(ctx goapp.Context, typ string, done func(recs []*sync.Record, outbox []sync.Change)) {
+// readList reads records of a type from the open store in the background
+// and hands them to done on the UI goroutine, with the device's pending
+// edits applied: all of them when n is 0, else the n newest (the first
+// screen of a long list, see local.Store.Recent), and how many there are.
+// The outbox is read first: a sync round that lands between the two reads
+// then shows in the records instead of in neither. Nothing happens while
+// no account is open.
+func readList(ctx goapp.Context, typ string, n int, done func(recs []*sync.Record, total int, outbox []sync.Change)) {
 	if theDevice == nil || theDevice.Store() == nil {
 		return
 	}
@@ -170,30 +172,14 @@ func readType(ctx goapp.Context, typ string, done func(recs []*sync.Record, outb
 		if err != nil {
 			return
 		}
-		recs, err := st.ListType(c, typ)
-		if err != nil {
-			return
+		var recs []*sync.Record
+		var total int
+		if n == 0 {
+			recs, err = st.ListType(c, typ)
+			total = len(recs)
+		} else {
+			recs, total, err = st.Recent(c, typ, n)
 		}
-		recs = sync.WithPending(recs, out, typ)
-		ctx.Dispatch(func(goapp.Context) { done(recs, out) })
-	})
-}
-
-// readRecent is readType for the first screen of a long list: the n newest
-// records of a type (see local.Store.Recent), how many there are, and the
-// records created on this tablet and not yet synced, newest first.
-func readRecent(ctx goapp.Context, typ string, n int, done func(recs []*sync.Record, total int, outbox []sync.Change)) {
-	if theDevice == nil || theDevice.Store() == nil {
-		return
-	}
-	st := theDevice.Store()
-	ctx.Async(func() {
-		c := context.Background()
-		out, err := st.Outbox(c)
-		if err != nil {
-			return
-		}
-		recs, total, err := st.Recent(c, typ, n)
 		if err != nil {
 			return
 		}

@@ -13,8 +13,8 @@ type State int
 
 // The states, as the status area shows them.
 const (
-	Offline        State = iota // cannot reach the server; retrying
-	Connecting                  // dialling and saying hello
+	Connecting     State = iota // dialling and saying hello (the zero value: not known yet)
+	Offline                     // cannot reach the server; retrying
 	Syncing                     // a round is running
 	UpToDate                    // connected, nothing waiting
 	Unauthorized                // the session expired: log in again

@@ -26,10 +26,7 @@ const (
 
 	SectionEmpty Key = "section.empty"
 
-	StatusChecking    Key = "status.checking"
-	StatusOnline      Key = "status.online"
-	StatusOffline     Key = "status.offline"
-	StatusOfflineHint Key = "status.offline_hint"
+	StatusOffline Key = "status.offline"
 
 	LangSwitch Key = "lang.switch"
 
@@ -130,10 +127,7 @@ var catalog = map[Key]entry{
 
 	SectionEmpty: {"这台设备上还没有记录。", "There are no records on this device yet."},
 
-	StatusChecking:    {"正在连接…", "Connecting…"},
-	StatusOnline:      {"在线", "Online"},
-	StatusOffline:     {"离线", "Offline"},
-	StatusOfflineHint: {"离线时可继续工作，联网后自动同步。", "You can keep working offline; changes sync when the network returns."},
+	StatusOffline: {"离线", "Offline"},
 
 	LangSwitch: {"切换语言", "Change language"},
 

@@ -14,8 +14,8 @@ import (
 // localtest).
 
 // OpenIDBStore opens a user's IndexedDB store with a given data key.
-func OpenIDBStore(ctx context.Context, user string, key []byte, device string) (Store, error) {
-	return openIDBStore(ctx, user, key, device)
+func OpenIDBStore(ctx context.Context, user string, key []byte, device string, dg *Digester) (Store, error) {
+	return openIDBStore(ctx, user, key, device, dg)
 }
 
 // NewKey returns a random data key.

@@ -26,10 +26,10 @@ func testCtx(t *testing.T) context.Context {
 	return ctx
 }
 
-func TestIDBStoreContract(t *testing.T) {
+func idbOpener() localtest.DigestOpener {
 	var mu stdsync.Mutex
 	keys := map[string][]byte{}
-	localtest.Run(t, func(t *testing.T, user, device string) local.Store {
+	return func(t *testing.T, user, device string, dg *local.Digester) local.Store {
 		ctx := testCtx(t)
 		mu.Lock()
 		key, ok := keys[user]
@@ -39,13 +39,21 @@ func TestIDBStoreContract(t *testing.T) {
 			t.Cleanup(func() { local.DeleteUserDB(context.Background(), user) })
 		}
 		mu.Unlock()
-		s, err := local.OpenIDBStore(ctx, user, key, device)
+		s, err := local.OpenIDBStore(ctx, user, key, device, dg)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { s.Close() })
 		return s
+	}
+}
+
+func TestIDBStoreContract(t *testing.T) {
+	open := idbOpener()
+	localtest.Run(t, func(t *testing.T, user, device string) local.Store {
+		return open(t, user, device, localtest.Digester)
 	})
+	localtest.RunDigests(t, open)
 }
 
 func TestIDBKeyringContract(t *testing.T) {
@@ -63,7 +71,7 @@ func TestIDBKeyringContract(t *testing.T) {
 func openTemp(t *testing.T, key []byte) (local.Store, string) {
 	t.Helper()
 	user := fmt.Sprintf("tmp-%s-%d", t.Name(), time.Now().UnixNano())
-	s, err := local.OpenIDBStore(testCtx(t), user, key, localtest.Device)
+	s, err := local.OpenIDBStore(testCtx(t), user, key, localtest.Device, localtest.Digester)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,23 +94,29 @@ func TestIDBAbortLeavesNothing(t *testing.T) {
 	if err := s.Enqueue(ctx, meta, []sync.Change{c}); err != nil {
 		t.Fatal(err)
 	}
+	_, pos, _, err := s.Digests(ctx, local.DigestPos{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	check := func(when string) {
 		t.Helper()
 		m, err := s.Meta(ctx)
 		recs, err2 := s.Records(ctx, []sync.RecID{root, kid})
 		out, err3 := s.Outbox(ctx)
 		rej, err4 := s.Rejected(ctx)
-		if err := errors.Join(err, err2, err3, err4); err != nil {
+		digs, _, full, err5 := s.Digests(ctx, pos)
+		if err := errors.Join(err, err2, err3, err4, err5); err != nil {
 			t.Fatal(err)
 		}
-		if m != meta || len(recs) != 2 || len(out) != 1 || len(rej) != 0 {
-			t.Fatalf("%s: meta %+v, %d records, %d outbox, %d rejected: something was half-written", when, m, len(recs), len(out), len(rej))
+		if m != meta || len(recs) != 2 || len(out) != 1 || len(rej) != 0 || full || len(digs) != 0 {
+			t.Fatalf("%s: meta %+v, %d records, %d outbox, %d rejected, %d digests (full %v): something was half-written",
+				when, m, len(recs), len(out), len(rej), len(digs), full)
 		}
 	}
 	bad := sync.ClientMeta{Device: localtest.Device, Counter: 9, Cursor: sync.Cursor{Seq: 99}}
 
 	local.AbortNext(s, "save page")
-	err := s.SavePage(ctx, bad, []*sync.Record{localtest.Rec(localtest.RecID("case"), "", 5)}, []sync.RecID{root})
+	err = s.SavePage(ctx, bad, []*sync.Record{localtest.Rec(localtest.RecID("case"), "", 5)}, []sync.RecID{root})
 	if !errors.Is(err, local.ErrInjected) {
 		t.Fatalf("aborted SavePage: %v", err)
 	}
@@ -134,7 +148,7 @@ func TestIDBWrongKeyIsCorrupt(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	s2, err := local.OpenIDBStore(ctx, user, local.NewKey(), localtest.Device)
+	s2, err := local.OpenIDBStore(ctx, user, local.NewKey(), localtest.Device, localtest.Digester)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +166,7 @@ func TestIDBWrongKeyIsCorrupt(t *testing.T) {
 // raw value and key of every database of the origin.
 func TestIDBNoPlaintext(t *testing.T) {
 	ctx := testCtx(t)
-	kr, err := local.OpenKeyring(ctx, local.KeyringOptions{Iterations: 1000})
+	kr, err := local.OpenKeyring(ctx, local.KeyringOptions{Iterations: 1000, Digester: localtest.Digester})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,6 +183,15 @@ func TestIDBNoPlaintext(t *testing.T) {
 	defer s.Close()
 	id := localtest.RecID("case")
 	if err := s.SavePage(ctx, sync.ClientMeta{Device: "dev-plain"}, []*sync.Record{localtest.Rec(id, id, 6)}, nil); err != nil {
+		t.Fatal(err)
+	}
+	// Digests hold the name too: in the snapshot (built now) and in the
+	// journal (the next page).
+	if ds, _, _, err := s.Digests(ctx, local.DigestPos{}); err != nil || len(ds) != 1 {
+		t.Fatalf("digests: %v, %v", ds, err)
+	}
+	id2 := localtest.RecID("case")
+	if err := s.SavePage(ctx, sync.ClientMeta{Device: "dev-plain"}, []*sync.Record{localtest.Rec(id2, id2, 6)}, nil); err != nil {
 		t.Fatal(err)
 	}
 	name := `"` + localtest.PersonName + `"`

@@ -4,6 +4,7 @@ package local
 
 import (
 	"context"
+	stdsync "sync"
 	"syscall/js"
 
 	"jiuzhu/shared/sync"
@@ -23,21 +24,25 @@ const (
 	storeOutbox   = "outbox"
 	storeRejected = "rejected"
 	storeMeta     = "meta"
-	dbVersion     = 1
+	dbVersion     = 2
 	metaKey       = "meta"
 )
 
 func upgradeUserDB(db js.Value, old int) {
+	auto := jsObject.New()
+	auto.Set("autoIncrement", true)
 	if old < 1 {
 		recs := db.Call("createObjectStore", storeRecs)
 		recs.Call("createIndex", "root", "r")
 		unique := jsObject.New()
 		unique.Set("unique", true)
-		auto := jsObject.New()
-		auto.Set("autoIncrement", true)
 		db.Call("createObjectStore", storeOutbox, auto).Call("createIndex", "op", "o", unique)
 		db.Call("createObjectStore", storeRejected, auto).Call("createIndex", "op", "o")
 		db.Call("createObjectStore", storeMeta)
+	}
+	if old < 2 {
+		db.Call("createObjectStore", storeDig, auto)
+		db.Call("createObjectStore", storeDigSnap)
 	}
 }
 
@@ -46,12 +51,16 @@ type idbStore struct {
 	c      *conn
 	seal   *sealer
 	device string
+	dg     *Digester
+	key    []byte // the data key, for WebCrypto (see cryptoKey)
+	keyMu  stdsync.Mutex
+	subtle js.Value               // the data key imported into WebCrypto, once needed
 	hook   func(op string, t *tx) // tests: called at the end of each write transaction's fill
 }
 
 // openIDBStore opens (creating if needed) user's database with their data
 // key; device is the device id a new store starts with.
-func openIDBStore(ctx context.Context, user string, key []byte, device string) (*idbStore, error) {
+func openIDBStore(ctx context.Context, user string, key []byte, device string, dg *Digester) (*idbStore, error) {
 	s, err := newSealer(key)
 	if err != nil {
 		return nil, err
@@ -60,7 +69,7 @@ func openIDBStore(ctx context.Context, user string, key []byte, device string) (
 	if err != nil {
 		return nil, err
 	}
-	return &idbStore{c: c, seal: s, device: device}, nil
+	return &idbStore{c: c, seal: s, device: device, dg: dg, key: key}, nil
 }
 
 func (s *idbStore) write(ctx context.Context, op string, stores []string, durability string, fill func(t *tx) error) error {
@@ -313,7 +322,9 @@ func (s *idbStore) SaveAck(ctx context.Context, recs []*sync.Record, done []sync
 		o.Set("v", bytesToJS(s.seal.seal(encodeRejected(&rejected[i]), adReject(op))))
 		xv[i] = o
 	}
-	return s.write(ctx, "save ack", []string{storeRecs, storeOutbox, storeRejected}, strict, func(t *tx) error {
+	dig := s.journalDigests(recs, nil)
+	return s.write(ctx, "save ack", []string{storeRecs, storeOutbox, storeRejected, storeDig}, strict, func(t *tx) error {
+		dig(t)
 		st := t.t.Call("objectStore", storeRecs)
 		for i, r := range recs {
 			st.Call("put", rv[i], string(r.ID))
@@ -332,7 +343,9 @@ func (s *idbStore) SaveAck(ctx context.Context, recs []*sync.Record, done []sync
 func (s *idbStore) SavePage(ctx context.Context, meta sync.ClientMeta, recs []*sync.Record, drop []sync.RecID) error {
 	rv := s.sealedRecords(recs)
 	m := s.sealedMeta(&meta)
-	return s.write(ctx, "save page", []string{storeRecs, storeMeta}, relaxed, func(t *tx) error {
+	dig := s.journalDigests(recs, drop)
+	return s.write(ctx, "save page", []string{storeRecs, storeMeta, storeDig}, relaxed, func(t *tx) error {
+		dig(t)
 		st := t.t.Call("objectStore", storeRecs)
 		for i, r := range recs {
 			st.Call("put", rv[i], string(r.ID))
@@ -388,7 +401,7 @@ func (s *idbStore) DismissRejected(ctx context.Context, op sync.Op) error {
 // Wipe implements sync.ClientStore: it empties the store; the device id
 // stays.
 func (s *idbStore) Wipe(ctx context.Context) error {
-	all := []string{storeRecs, storeOutbox, storeRejected, storeMeta}
+	all := []string{storeRecs, storeOutbox, storeRejected, storeMeta, storeDig, storeDigSnap}
 	return s.write(ctx, "wipe", all, strict, func(t *tx) error {
 		for _, name := range all {
 			t.t.Call("objectStore", name).Call("clear")

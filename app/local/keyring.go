@@ -19,6 +19,9 @@ type KeyringOptions struct {
 	// Iterations of PBKDF2 for new entries (default DefaultIterations).
 	// Lower values are for tests only.
 	Iterations int
+	// Digester keeps digests in the users' stores (see Store.Digests);
+	// nil keeps none.
+	Digester *Digester
 }
 
 // User names a user who has a store on this tablet.
@@ -40,7 +43,7 @@ type Unlocked struct {
 
 // Open opens the user's store. Close it when the app locks.
 func (u *Unlocked) Open(ctx context.Context) (Store, error) {
-	return u.kr.b.openStore(ctx, u.User, u.key, u.Device)
+	return u.kr.b.openStore(ctx, u.User, u.key, u.Device, u.kr.dg)
 }
 
 // entry is what the keyring stores per user. Only User and Name are in the
@@ -65,7 +68,7 @@ type backend interface {
 	remove(ctx context.Context, user string) error
 	deleteStore(ctx context.Context, user string) error
 	derive(ctx context.Context, password string, salt []byte, iter int) ([]byte, error)
-	openStore(ctx context.Context, user string, key []byte, device string) (Store, error)
+	openStore(ctx context.Context, user string, key []byte, device string, dg *Digester) (Store, error)
 }
 
 // Keyring holds, per user on this tablet, what unlocks their store. Safe
@@ -73,13 +76,14 @@ type backend interface {
 type Keyring struct {
 	b    backend
 	iter int
+	dg   *Digester
 }
 
 func newKeyring(b backend, opt KeyringOptions) *Keyring {
 	if opt.Iterations <= 0 {
 		opt.Iterations = DefaultIterations
 	}
-	return &Keyring{b: b, iter: opt.Iterations}
+	return &Keyring{b: b, iter: opt.Iterations, dg: opt.Digester}
 }
 
 // Users returns who has a store on this tablet, by login name.

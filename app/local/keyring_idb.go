@@ -121,6 +121,6 @@ func (b *idbBackend) derive(ctx context.Context, password string, salt []byte, i
 	return bytesFromJS(bits), nil
 }
 
-func (b *idbBackend) openStore(ctx context.Context, user string, key []byte, device string) (Store, error) {
-	return openIDBStore(ctx, user, key, device)
+func (b *idbBackend) openStore(ctx context.Context, user string, key []byte, device string, dg *Digester) (Store, error) {
+	return openIDBStore(ctx, user, key, device, dg)
 }

@@ -69,7 +69,7 @@ func (m *memBackend) derive(_ context.Context, password string, salt []byte, ite
 	return pbkdf2.Key(sha256.New, password, salt, iter, KeySize)
 }
 
-func (m *memBackend) openStore(_ context.Context, user string, _ []byte, device string) (Store, error) {
+func (m *memBackend) openStore(_ context.Context, user string, _ []byte, device string, dg *Digester) (Store, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	s, ok := m.stores[user]
@@ -77,7 +77,7 @@ func (m *memBackend) openStore(_ context.Context, user string, _ []byte, device 
 		s = NewMemStore(device)
 		m.stores[user] = s
 	}
-	h := s.Reopen()
+	h := s.WithDigester(dg)
 	if m.handles == nil {
 		m.handles = map[string][]*MemStore{}
 	}

@@ -8,10 +8,10 @@ import (
 	"jiuzhu/app/local/localtest"
 )
 
-func TestMemStoreContract(t *testing.T) {
+func memOpener() localtest.DigestOpener {
 	var mu stdsync.Mutex
 	stores := map[string]*local.MemStore{}
-	localtest.Run(t, func(t *testing.T, user, device string) local.Store {
+	return func(t *testing.T, user, device string, dg *local.Digester) local.Store {
 		mu.Lock()
 		defer mu.Unlock()
 		s, ok := stores[user]
@@ -19,8 +19,16 @@ func TestMemStoreContract(t *testing.T) {
 			s = local.NewMemStore(device)
 			stores[user] = s
 		}
-		return s.Reopen()
+		return s.WithDigester(dg)
+	}
+}
+
+func TestMemStoreContract(t *testing.T) {
+	open := memOpener()
+	localtest.Run(t, func(t *testing.T, user, device string) local.Store {
+		return open(t, user, device, localtest.Digester)
 	})
+	localtest.RunDigests(t, open)
 }
 
 func TestMemKeyringContract(t *testing.T) {

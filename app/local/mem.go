@@ -15,13 +15,32 @@ import (
 // data, as opening the same IndexedDB database again would.
 type MemStore struct {
 	data   *memData
+	dg     *Digester
 	mu     stdsync.Mutex
 	closed bool
 }
 
 type memData struct {
-	mu stdsync.Mutex // serializes the twin's own checks with the inner store's calls
-	s  *sync.MemClientStore
+	mu  stdsync.Mutex // serializes the twin's own checks with the inner store's calls
+	s   *sync.MemClientStore
+	dig memDigests
+}
+
+// memDigests mirrors the IndexedDB store's digests: a state folded so far
+// (the snapshot) plus a journal of the writes since, and an epoch that
+// changes whenever readers must start again from a full read.
+type memDigests struct {
+	version int  // the Digester version state was built with
+	built   bool // state holds every record's digest
+	epoch   int64
+	seq     int64
+	journal []memDigestWrite
+	state   map[sync.RecID]Digest
+}
+
+type memDigestWrite struct {
+	seq int64
+	ds  []Digest
 }
 
 // NewMemStore returns an empty store for a device.
@@ -30,8 +49,67 @@ func NewMemStore(device string) *MemStore {
 }
 
 // Reopen returns a new open handle on the same data (after Close, as the
-// app does when it unlocks again).
-func (m *MemStore) Reopen() *MemStore { return &MemStore{data: m.data} }
+// app does when it unlocks again), with the same digester.
+func (m *MemStore) Reopen() *MemStore { return &MemStore{data: m.data, dg: m.dg} }
+
+// WithDigester returns a new open handle on the same data that keeps
+// digests with dg (see Store.Digests).
+func (m *MemStore) WithDigester(dg *Digester) *MemStore { return &MemStore{data: m.data, dg: dg} }
+
+// journalDigests records the digests a write leaves. Called with data.mu
+// held, after the write succeeded.
+func (m *MemStore) journalDigests(recs []*sync.Record, drop []sync.RecID) {
+	ds := digestBatch(m.dg, recs, drop)
+	g := &m.data.dig
+	if ds == nil || !g.built {
+		return
+	}
+	if g.version != m.dg.Version {
+		g.built = false // written by another format: the next read rebuilds
+		return
+	}
+	g.seq++
+	g.journal = append(g.journal, memDigestWrite{seq: g.seq, ds: ds})
+	applyDigests(g.state, ds)
+}
+
+// Digests implements Store.
+func (m *MemStore) Digests(ctx context.Context, since DigestPos) ([]Digest, DigestPos, bool, error) {
+	s, err := m.inner()
+	if err != nil {
+		return nil, DigestPos{}, false, err
+	}
+	m.data.mu.Lock()
+	defer m.data.mu.Unlock()
+	g := &m.data.dig
+	if m.dg == nil || m.dg.Digest == nil {
+		return nil, DigestPos{}, true, nil
+	}
+	if !g.built || g.version != m.dg.Version {
+		g.state = map[sync.RecID]Digest{}
+		recs := make([]*sync.Record, 0, len(s.All()))
+		for _, r := range s.All() {
+			recs = append(recs, r)
+		}
+		applyDigests(g.state, digestBatch(m.dg, recs, nil))
+		g.version, g.built, g.journal = m.dg.Version, true, nil
+		g.epoch++
+	}
+	if since.Epoch == g.epoch && len(g.journal) <= compactAfter {
+		var out []Digest
+		for _, w := range g.journal {
+			if w.seq > since.Seq {
+				out = append(out, w.ds...)
+			}
+		}
+		return out, DigestPos{Epoch: g.epoch, Seq: g.seq}, false, nil
+	}
+	if len(g.journal) > compactAfter {
+		g.journal = nil
+		g.epoch++
+	}
+	return sortedDigests(g.state), DigestPos{Epoch: g.epoch, Seq: g.seq}, true, nil
+}
 
 func (m *MemStore) inner() (*sync.MemClientStore, error) {
 	m.mu.Lock()
@@ -103,7 +181,11 @@ func (m *MemStore) SaveAck(ctx context.Context, recs []*sync.Record, done []sync
 	}
 	m.data.mu.Lock()
 	defer m.data.mu.Unlock()
-	return s.SaveAck(ctx, recs, done, rejected)
+	if err := s.SaveAck(ctx, recs, done, rejected); err != nil {
+		return err
+	}
+	m.journalDigests(recs, nil)
+	return nil
 }
 
 // SavePage implements sync.ClientStore.
@@ -114,7 +196,11 @@ func (m *MemStore) SavePage(ctx context.Context, meta sync.ClientMeta, recs []*s
 	}
 	m.data.mu.Lock()
 	defer m.data.mu.Unlock()
-	return s.SavePage(ctx, meta, recs, drop)
+	if err := s.SavePage(ctx, meta, recs, drop); err != nil {
+		return err
+	}
+	m.journalDigests(recs, drop)
+	return nil
 }
 
 // Rejected implements sync.ClientStore.
@@ -145,7 +231,13 @@ func (m *MemStore) Wipe(ctx context.Context) error {
 	}
 	m.data.mu.Lock()
 	defer m.data.mu.Unlock()
-	return s.Wipe(ctx)
+	if err := s.Wipe(ctx); err != nil {
+		return err
+	}
+	g := &m.data.dig
+	g.journal, g.state = nil, map[sync.RecID]Digest{}
+	g.epoch++
+	return nil
 }
 
 // ListType implements Store.

@@ -19,6 +19,13 @@ type Store interface {
 	// records of the type there are: the first screen of a list, without
 	// decrypting the rest.
 	Recent(ctx context.Context, typ string, n int) (recs []*sync.Record, total int, err error)
+	// Digests returns the digests of the confirmed records (see Digester)
+	// that changed since pos, and the position to pass next time. full
+	// reports that the digests are the whole set, not changes: the caller
+	// forgets what it had first. A zero pos always gets the whole set; so
+	// does a pos from before the store folded its journal or was wiped.
+	// Without a digester the set is always empty.
+	Digests(ctx context.Context, since DigestPos) (ds []Digest, next DigestPos, full bool, err error)
 	// Close releases the store; later calls return ErrClosed.
 	Close() error
 }

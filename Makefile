@@ -73,7 +73,7 @@ test-sim:
 	$(GO) test -count=1 -run 'TestSimulation' -timeout 10m ./shared/sync
 
 test-js:
-	PATH="$$PATH:$(WASM_EXEC)" GOOS=js GOARCH=wasm $(GO) test -timeout 20m ./shared/...
+	PATH="$$PATH:$(WASM_EXEC)" GOOS=js GOARCH=wasm $(GO) test -timeout 20m ./shared/... ./app/caseindex
 
 vet:
 	@test -z "$$(gofmt -l app server shared web)" || { echo "gofmt needed:"; gofmt -l app server shared web; exit 1; }

@@ -54,3 +54,30 @@ func TestUserAddListAndBadInput(t *testing.T) {
 		t.Errorf("device list: %d %q", code, out)
 	}
 }
+
+// demo gives a user generated cases (the browser tests see them arrive on
+// a tablet); bad input is refused with a message saying what to fix.
+func TestDemo(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errs := runWith(t, "a-long-password\n", "user", "add", "--data", dir, "--name", "wang", "--org", "620102"); code != 0 {
+		t.Fatal(errs)
+	}
+	code, out, errs := runWith(t, "", "demo", "--data", dir, "--user", "wang", "--cases", "3")
+	if code != 0 || !strings.Contains(out, "gave wang 3 generated cases (210 field values)") {
+		t.Fatalf("demo: %d %q %q", code, out, errs)
+	}
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"demo", "--data", dir, "--user", "nobody"}, 1, `no user "nobody"`},
+		{[]string{"demo", "--data", dir}, 2, "--user is required"},
+		{[]string{"demo", "--data", dir, "--user", "wang", "--cases", "0"}, 2, "--cases must be"},
+	} {
+		code, _, errs := runWith(t, "", c.args...)
+		if code != c.code || !strings.Contains(errs, c.want) {
+			t.Errorf("jiuzhu %v: exit %d, stderr %q; want %d with %q", c.args, code, errs, c.code, c.want)
+		}
+	}
+}

@@ -23,6 +23,7 @@ func commands() []command {
 		{"serve", "serve the app (PWA) and its health check", runServe},
 		{"user", "add or list users (server stopped)", runUser},
 		{"device", "list or revoke devices (server stopped)", runDevice},
+		{"demo", "give a user generated cases of fictional people (server stopped)", runDemo},
 		{"version", "print the build version", runVersion},
 		{"bench", "benchmark sync throughput (bench sync) and catch-up (bench catchup)", runBench},
 		{"crashtest", "kill -9 a child server while devices push; check nothing acked is lost", runCrashtest},

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	goapp "github.com/maxence-charriere/go-app/v10/pkg/app"
 
+	"jiuzhu/app/caseindex"
 	"jiuzhu/app/local"
 	"jiuzhu/app/syncer"
 	"jiuzhu/shared/i18n"
@@ -62,12 +64,12 @@ func TestNotFoundPage(t *testing.T) {
 }
 
 func TestIsRoute(t *testing.T) {
-	for _, p := range []string{"/", "/cases", "/groups", "/community", "/volunteers", "/supervision", "/reports"} {
+	for _, p := range []string{"/", "/cases", "/case", "/review", "/groups", "/community", "/volunteers", "/supervision", "/reports"} {
 		if !IsRoute(p) {
 			t.Errorf("IsRoute(%q) = false", p)
 		}
 	}
-	for _, p := range []string{"", "/case", "/cases/", "/nope", "/web/app.wasm"} {
+	for _, p := range []string{"", "/casex", "/cases/", "/nope", "/web/app.wasm"} {
 		if IsRoute(p) {
 			t.Errorf("IsRoute(%q) = true", p)
 		}
@@ -164,20 +166,86 @@ func TestConflictViewsAndReviewPage(t *testing.T) {
 	}
 }
 
-func TestCaseRows(t *testing.T) {
-	older := &sync.Record{ID: "case/01J0000000000000000000000A", Fields: map[string]sync.FieldState{
-		"title": {Value: model.Str("旧个案")}, "opened": {Value: model.Str("2026-01-02")}}}
-	newer := &sync.Record{ID: "case/01J0000000000000000000000B", Fields: map[string]sync.FieldState{
-		"title": {Value: model.Str("新个案")}}}
-	gone := &sync.Record{ID: "case/01J0000000000000000000000C", Fields: map[string]sync.FieldState{
-		"title": {Value: model.Str("删掉的")}, sync.FieldDeleted: {Value: sync.ValueTrue}}}
-	for _, r := range []*sync.Record{older, newer, gone} {
-		r.Fields[sync.FieldRoot] = sync.FieldState{Value: model.Str(string(r.ID))}
+// confirmed returns a record as the server confirmed it.
+func confirmed(id sync.RecID, fields ...string) *sync.Record {
+	r := sync.NewRecord(id)
+	for i := 0; i+1 < len(fields); i += 2 {
+		r.Apply(sync.Entry{Seq: 1, Change: sync.Change{Rec: id, Field: fields[i], Value: fields[i+1], HLC: sync.MakeHLC(1_700_000_000_000, uint16(i)), By: "u1"}})
 	}
-	partial := &sync.Record{ID: "case/01J0000000000000000000000D", Fields: map[string]sync.FieldState{"title": {Value: model.Str("只有待同步的修改")}}}
-	rows := caseRows([]*sync.Record{older, newer, gone, partial}, []sync.Change{{Rec: newer.ID}})
-	if len(rows) != 2 || rows[0].title != "新个案" || !rows[0].pending || rows[1].pending || rows[1].opened != "2026-01-02" {
-		t.Errorf("rows %+v", rows)
+	return r
+}
+
+// The case list follows the store: confirmed cases from the digests, the
+// tablet's unsent edits laid over them, and only what changed on the next
+// refresh.
+func TestCaseListFollowsStoreAndOutbox(t *testing.T) {
+	ctx := context.Background()
+	st := local.NewMemStore("dev").WithDigester(&caseindex.Digester)
+	a, pa := sync.RecID("case/01J0000000000000000000000A"), sync.RecID("person/01J0000000000000000000000A")
+	b := sync.RecID("case/01J0000000000000000000000B")
+	root := func(id sync.RecID) []string { return []string{sync.FieldRoot, model.Str(string(id))} }
+	recs := []*sync.Record{
+		confirmed(a, append(root(a), "title", model.Str("低保个案"), "client", model.Str(string(pa)), "opened", model.Str("2026-01-02"))...),
+		confirmed(pa, append(root(a), "name", model.Str("张三"), "id_number", model.Str("62010219800101123X"))...),
+		confirmed(b, append(root(b), "title", model.Str("临时救助"), "opened", model.Str("2026-02-03"))...),
+	}
+	if err := st.SavePage(ctx, sync.ClientMeta{Device: "dev"}, recs, nil); err != nil {
+		t.Fatal(err)
+	}
+	var cl caseList
+	idx, err := cl.refresh(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := idx.Query(caseindex.Query{Text: "zs"}); res.Total != 1 || res.Rows[0].Root != a || res.Rows[0].Client != "张三" {
+		t.Fatalf("zs: %+v", res)
+	}
+	// A new case made on the tablet, and a new title for b, not yet sent.
+	c := sync.RecID("case/01J0000000000000000000000C")
+	edit := func(n uint64, rec sync.RecID, field, value string) sync.Change {
+		return sync.Change{Op: sync.Op{Device: "dev", Counter: n}, Rec: rec, Field: field, Value: value, HLC: sync.MakeHLC(1_800_000_000_000, uint16(n)), By: "u1"}
+	}
+	out := []sync.Change{edit(1, c, sync.FieldRoot, model.Str(string(c))), edit(2, c, "title", model.Str("新个案")), edit(3, b, "title", model.Str("临时救助（改）"))}
+	if err := st.Enqueue(ctx, sync.ClientMeta{Device: "dev", Counter: 3}, out); err != nil {
+		t.Fatal(err)
+	}
+	if idx, err = cl.refresh(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	res := idx.Query(caseindex.Query{Limit: 10})
+	titles := map[string]bool{}
+	for _, r := range res.Rows {
+		titles[r.Title] = r.Pending
+	}
+	if res.Total != 3 || !titles["新个案"] || !titles["临时救助（改）"] || titles["低保个案"] {
+		t.Fatalf("with pending edits: %+v", res)
+	}
+	// The server confirms them: the list is the same, nothing pending.
+	recs2 := []*sync.Record{confirmed(c, append(root(c), "title", model.Str("新个案"))...),
+		confirmed(b, append(root(b), "title", model.Str("临时救助（改）"), "opened", model.Str("2026-02-03"))...)}
+	if err := st.SaveAck(ctx, recs2, []sync.Op{out[0].Op, out[1].Op, out[2].Op}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if idx, err = cl.refresh(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	res = idx.Query(caseindex.Query{Limit: 10})
+	for _, r := range res.Rows {
+		if r.Pending {
+			t.Errorf("%s still pending after the ack", r.Title)
+		}
+	}
+	if res.Total != 3 {
+		t.Fatalf("after the ack: %+v", res)
+	}
+	html := render(t, &casesPage{page: page{user: "wang"}, idx: idx, res: idx.Query(caseindex.Query{Text: "123X"})})
+	for _, want := range []string{"低保个案", "张三 6201**********123X", `for="case-search"`, "共 1 个个案"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("case list lacks %q", want)
+		}
+	}
+	if strings.Contains(html, "62010219800101123X") {
+		t.Error("the list shows a full ID number")
 	}
 }
 

@@ -5,12 +5,12 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
 	goapp "github.com/maxence-charriere/go-app/v10/pkg/app"
 
+	"jiuzhu/app/caseindex"
 	"jiuzhu/app/local"
 	"jiuzhu/app/syncer"
 	"jiuzhu/shared/i18n"
@@ -18,52 +18,24 @@ import (
 	"jiuzhu/shared/sync"
 )
 
-// caseRow is one case in the list.
-type caseRow struct {
-	id      sync.RecID
-	title   string
-	opened  string
-	pending bool // changed on this tablet and not yet acknowledged
-}
-
-// caseRows turns case records (with pending edits applied) into rows, the
-// newest case first.
-func caseRows(recs []*sync.Record, outbox []sync.Change) []caseRow {
-	pending := map[sync.RecID]bool{}
-	for _, c := range outbox {
-		pending[c.Rec] = true
-	}
-	rows := make([]caseRow, 0, len(recs))
-	for _, r := range recs {
-		if _, whole := r.Get(sync.FieldRoot); r.Deleted() || !whole {
-			continue // deleted, or only a pending edit of a case not on this screen
-		}
-		title, _ := r.Get("title")
-		opened, _ := r.Get("opened")
-		t, _ := sync.UnquoteJSON(title)
-		o, _ := sync.UnquoteJSON(opened)
-		rows = append(rows, caseRow{id: r.ID, title: t, opened: o, pending: pending[r.ID]})
-	}
-	slices.SortFunc(rows, func(a, b caseRow) int { return -strings.Compare(string(a.id), string(b.id)) })
-	return rows
-}
-
-// casesPage lists the cases on the tablet and opens a new one. (The full
-// casework screens build on it.)
+// casesPage is the worker's caseload: search as they type (name in hanzi
+// or pinyin, the last digits of an ID number, a phone number), filter by
+// stage and target category, the most recently served first, a page at a
+// time; and a form that opens a new case. The list reads the case index
+// (see caseList), so that 10,000 cases answer as fast as 100.
 type casesPage struct {
 	goapp.Compo
 	page
-	rows  []caseRow
-	total int // cases on the tablet
-	shown int // how many the list asks for
-	title string
-	msg   string
-	sync  syncer.Status
+	idx      *caseindex.Index
+	res      caseindex.Result
+	text     string
+	stage    string
+	category string
+	limit    int
+	title    string
+	msg      string
+	sync     syncer.Status
 }
-
-// casesPerScreen is how many cases the list reads at a time: the newest
-// first, more on request, so that 10,000 cases open as fast as 100.
-const casesPerScreen = 50
 
 func (p *casesPage) OnMount(ctx goapp.Context) {
 	p.mount(ctx)
@@ -73,18 +45,54 @@ func (p *casesPage) OnMount(ctx goapp.Context) {
 
 func (p *casesPage) OnNav(ctx goapp.Context) { setTitle(ctx, langOf(p.lang), i18n.NavCases) }
 
+// load brings the index up to date in the background, then lists.
 func (p *casesPage) load(ctx goapp.Context) {
-	if p.shown == 0 {
-		p.shown = casesPerScreen
+	if theDevice == nil || theDevice.Store() == nil {
+		return
 	}
-	readList(ctx, model.TypeCase, p.shown, func(recs []*sync.Record, total int, out []sync.Change) {
-		p.rows, p.total = caseRows(recs, out), total
+	st := theDevice.Store()
+	ctx.Async(func() {
+		idx, err := theCases.refresh(context.Background(), st)
+		if err != nil {
+			goapp.Log("jiuzhu: case list:", err)
+			return
+		}
+		ctx.Dispatch(func(goapp.Context) {
+			p.idx = idx
+			p.query()
+		})
 	})
 }
 
+// query lists from the index (in memory: fast enough for every keystroke).
+func (p *casesPage) query() {
+	if p.idx == nil {
+		return
+	}
+	if p.limit == 0 {
+		p.limit = caseindex.DefaultLimit
+	}
+	p.res = p.idx.Query(caseindex.Query{Text: p.text, Stage: p.stage, Category: p.category, Limit: p.limit})
+}
+
+// onSearch follows the search box and the filters. The values are read
+// from the elements when the event comes (see frame.go on go-app's first
+// handler).
+func (p *casesPage) onSearch(ctx goapp.Context, e goapp.Event) {
+	read := func(id string) string {
+		if el := goapp.Window().GetElementByID(id); el.Truthy() {
+			return el.Get("value").String()
+		}
+		return ""
+	}
+	p.text, p.stage, p.category = read("case-search"), anyToEmpty(read("case-stage")), anyToEmpty(read("case-category"))
+	p.limit = caseindex.DefaultLimit
+	p.query()
+}
+
 func (p *casesPage) onMore(ctx goapp.Context, e goapp.Event) {
-	p.shown += casesPerScreen
-	p.load(ctx)
+	p.limit += caseindex.DefaultLimit
+	p.query()
 }
 
 // onCreate saves a new case on the tablet; "saved" shows only once the
@@ -135,37 +143,101 @@ func (p *casesPage) Render() ui { return p.gate(p.render) }
 
 func (p *casesPage) render(l i18n.Lang) ui {
 	t := func(k i18n.Key) string { return i18n.T(l, k) }
-	items := make([]ui, 0, len(p.rows))
-	for _, r := range p.rows {
-		line := []ui{goapp.Strong().Text(r.title), goapp.Span().Class("jz-hint").Text(" " + t(i18n.CasesOpened) + " " + r.opened)}
-		if r.pending {
-			line = append(line, goapp.Span().Class("jz-pending").Text(" · "+t(i18n.CasesPending)))
-		}
-		items = append(items, goapp.Li().Class("jz-row").DataSet("id", string(r.id)).Body(line...))
+	lang := modelLang(l)
+	items := make([]ui, 0, len(p.res.Rows))
+	for _, c := range p.res.Rows {
+		items = append(items, caseItem(l, lang, c))
 	}
 	body := []ui{
 		goapp.H1().ID("page-title").Text(t(i18n.NavCases)),
-		goapp.Form().ID("case-new").Class("jz-inline-form").OnSubmit(p.onCreate).Body(
-			goapp.Div().Class("jz-field").Body(
-				goapp.Label().For("case-title").Text(t(i18n.CasesTitle)),
-				goapp.Input().ID("case-title").Type("text").Attr("maxlength", 100).OnInput(p.ValueTo(&p.title)),
+		goapp.Form().ID("case-find").Class("jz-inline-form").Attr("role", "search").OnSubmit(func(ctx goapp.Context, e goapp.Event) { e.PreventDefault() }).Body(
+			goapp.Div().Class("jz-field jz-grow").Body(
+				goapp.Label().For("case-search").Text(t(i18n.CasesSearch)),
+				goapp.Input().ID("case-search").Type("search").Attr("autocomplete", "off").
+					Attr("placeholder", t(i18n.CasesSearchHint)).OnInput(p.onSearch),
 			),
-			goapp.Button().ID("case-create").Type("submit").Text(t(i18n.CasesNew)),
+			codeSelect("case-stage", t(i18n.CasesStage), t(i18n.CasesAny), model.ListStage, lang, p.onSearch),
+			codeSelect("case-category", t(i18n.CasesCategory), t(i18n.CasesAny), model.ListTarget, lang, p.onSearch),
 		),
-	}
-	if p.msg != "" {
-		body = append(body, goapp.P().ID("case-message").Attr("role", "status").Text(p.msg))
+		goapp.P().ID("case-count").Class("jz-hint").Attr("aria-live", "polite").DataSet("q", p.text).Text(fmt.Sprintf(t(i18n.CasesCount), p.res.Total)),
 	}
 	if len(items) == 0 {
 		body = append(body, goapp.P().Class("jz-empty").Text(t(i18n.SectionEmpty)))
 	} else {
 		body = append(body, goapp.Ul().ID("case-list").Class("jz-rows").Body(items...))
-		if p.total > p.shown {
+		if p.res.Total > len(p.res.Rows) {
 			body = append(body, goapp.Button().ID("case-more").Class("secondary").
-				Text(fmt.Sprintf(t(i18n.CasesMore), p.shown, p.total)).OnClick(p.onMore))
+				Text(fmt.Sprintf(t(i18n.CasesMore), len(p.res.Rows), p.res.Total)).OnClick(p.onMore))
 		}
 	}
+	body = append(body,
+		goapp.H2().Text(t(i18n.CasesNew)),
+		goapp.Form().ID("case-new").Class("jz-inline-form").OnSubmit(p.onCreate).Body(
+			goapp.Div().Class("jz-field").Body(
+				goapp.Label().For("case-title").Text(t(i18n.CasesTitle)),
+				goapp.Input().ID("case-title").Type("text").Attr("maxlength", 100).OnInput(p.ValueTo(&p.title)),
+			),
+			goapp.Button().ID("case-create").Type("submit").Text(t(i18n.CasesCreate)),
+		),
+	)
+	if p.msg != "" {
+		body = append(body, goapp.P().ID("case-message").Attr("role", "status").Text(p.msg))
+	}
 	return frame(l, "/cases", body...)
+}
+
+// caseItem is one case in the list: title and client (ID number masked),
+// then stage, last contact and what is due, in words.
+func caseItem(l i18n.Lang, lang string, c caseindex.Card) ui {
+	t := func(k i18n.Key) string { return i18n.T(l, k) }
+	head := []ui{goapp.Strong().Text(c.Title)}
+	if c.Client != "" {
+		who := c.Client
+		if c.IDNumber != "" {
+			who += " " + model.MaskID(c.IDNumber)
+		}
+		head = append(head, goapp.Span().Class("jz-client").Text(" · "+who))
+	}
+	facts := []string{registry.CodeLabel(model.ListStage, c.Stage).In(lang)}
+	if c.LastContact != "" {
+		facts = append(facts, t(i18n.CasesLastContact)+" "+c.LastContact)
+	} else {
+		facts = append(facts, t(i18n.CasesOpened)+" "+c.Opened)
+	}
+	if c.NextDue != "" {
+		facts = append(facts, t(i18n.CasesDue)+" "+c.NextDue)
+	}
+	line := []ui{goapp.Div().Body(head...), goapp.Div().Class("jz-hint").Text(strings.Join(facts, " · "))}
+	if c.Pending {
+		line = append(line, goapp.Span().Class("jz-pending").Text(t(i18n.CasesPending)))
+	}
+	return goapp.Li().Class("jz-row").DataSet("id", string(c.Root)).Body(
+		goapp.A().Class("jz-row-link").Href(caseURL(c.Root)).Body(line...))
+}
+
+// anyCode is the value of a filter's "all" option (go-app leaves an empty
+// value attribute out, and the option's text would be its value).
+const anyCode = "*"
+
+func anyToEmpty(v string) string {
+	if v == anyCode {
+		return ""
+	}
+	return v
+}
+
+// codeSelect is a labelled drop-down over a code list, with "any" first.
+func codeSelect(id, label, any, list, lang string, onChange goapp.EventHandler) ui {
+	opts := []ui{goapp.Option().Value(anyCode).Text(any)}
+	if cl, ok := registry.Codes(list); ok {
+		for _, c := range cl.Codes {
+			opts = append(opts, goapp.Option().Value(c.Code).Text(c.Label.In(lang)))
+		}
+	}
+	return goapp.Div().Class("jz-field").Body(
+		goapp.Label().For(id).Text(label),
+		goapp.Select().ID(id).OnChange(onChange).Body(opts...),
+	)
 }
 
 // saveError says why something was not saved, in the interface's language.

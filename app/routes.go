@@ -31,6 +31,7 @@ func Register() {
 	goapp.Route("/", func() goapp.Composer { return &homePage{} })
 	goapp.Route("/review", func() goapp.Composer { return &reviewPage{} })
 	goapp.Route("/cases", func() goapp.Composer { return &casesPage{} })
+	goapp.Route(casePath, func() goapp.Composer { return &casePage{} })
 	for _, s := range Sections {
 		if s.Path == "/cases" {
 			continue
@@ -47,7 +48,7 @@ func Register() {
 // IsRoute reports whether path is a page of the app (as opposed to the
 // not-found page).
 func IsRoute(path string) bool {
-	if path == "/" || path == "/review" {
+	if path == "/" || path == "/review" || path == casePath {
 		return true
 	}
 	for _, s := range Sections {

@@ -151,6 +151,7 @@ func lockDevice() {
 	if theDevice != nil {
 		theDevice.Lock()
 	}
+	theCases.forget()
 	events.publish(func(e *deviceEvent) { e.account = "" })
 }
 

@@ -11,6 +11,7 @@ import (
 	goapp "github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"jiuzhu/app/account"
+	"jiuzhu/app/caseindex"
 	"jiuzhu/app/local"
 	"jiuzhu/app/syncer"
 	"jiuzhu/shared/api"
@@ -23,7 +24,7 @@ import (
 // before running the app.
 func StartDevice() {
 	ctx := context.Background()
-	kr, err := local.OpenKeyring(ctx, local.KeyringOptions{})
+	kr, err := local.OpenKeyring(ctx, local.KeyringOptions{Digester: &caseindex.Digester})
 	if err != nil {
 		goapp.Log("jiuzhu: cannot open this tablet's keyring:", err)
 		return
@@ -39,8 +40,11 @@ func StartDevice() {
 			return wsconn.Dial(ctx, syncURL(), nil, int64(sync.DefaultLimits.MaxMessage)+1024)
 		},
 		OnStatus: func(s syncer.Status) { events.publish(func(e *deviceEvent) { e.status = s }) },
-		OnClosed: func(error) { events.publish(func(e *deviceEvent) { e.account = "" }) },
-		App:      goapp.Getenv("GOAPP_VERSION"),
+		OnClosed: func(error) {
+			theCases.forget()
+			events.publish(func(e *deviceEvent) { e.account = "" })
+		},
+		App: goapp.Getenv("GOAPP_VERSION"),
 	})
 	go local.RequestPersistence(ctx)
 	onWindowEvent("online", theDevice.Kick)

@@ -1,0 +1,189 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	goapp "github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"jiuzhu/app/syncer"
+	"jiuzhu/shared/i18n"
+	"jiuzhu/shared/model"
+	"jiuzhu/shared/sync"
+)
+
+// casePath is the page of one case: /case?id=case/…
+const casePath = "/case"
+
+// caseURL is the address of a case's page.
+func caseURL(id sync.RecID) string { return casePath + "?id=" + string(id) }
+
+// casePage shows one case and edits its own fields with a form generated
+// from the model. (The casework records under it come with the casework
+// screens.) What it shows is the record as this tablet has it: confirmed,
+// with the tablet's unsent edits on top; a conflict on the case is named
+// with a link to resolve it.
+type casePage struct {
+	goapp.Compo
+	page
+	id        sync.RecID
+	rec       *sync.Record // nil: not on this tablet (yet)
+	loaded    bool
+	pending   bool
+	conflicts int
+	stage     string
+	problems  map[string]string
+	msg       string
+	sync      syncer.Status
+}
+
+func (p *casePage) OnMount(ctx goapp.Context) {
+	p.mount(ctx)
+	ctx.ObserveState(stateSync, &p.sync).OnChange(func() { p.load(ctx) })
+}
+
+func (p *casePage) OnNav(ctx goapp.Context) {
+	p.id = sync.RecID(ctx.Page().URL().Query().Get("id"))
+	p.rec, p.loaded, p.problems, p.msg = nil, false, nil, ""
+	setTitle(ctx, langOf(p.lang), i18n.NavCases)
+	p.load(ctx)
+}
+
+// load reads the case, its pending edits and the conflicts on it.
+func (p *casePage) load(ctx goapp.Context) {
+	sess, st := theDevice.Session(), theDevice.Store()
+	id := p.id
+	if sess == nil || st == nil || id.Type() != model.TypeCase {
+		p.loaded = true
+		return
+	}
+	ctx.Async(func() {
+		c := context.Background()
+		rec, err := sess.Record(c, id)
+		if err != nil {
+			goapp.Log("jiuzhu: case:", err)
+			return
+		}
+		out, err := st.Outbox(c)
+		if err != nil {
+			return
+		}
+		pending := false
+		for _, ch := range out {
+			pending = pending || ch.Rec == id
+		}
+		confs, err := st.ListType(c, sync.ConflictType)
+		if err != nil {
+			return
+		}
+		n := 0
+		for _, v := range conflictViews(sync.WithPending(confs, out, sync.ConflictType)) {
+			if v.target == id {
+				n++
+			}
+		}
+		stage := model.StageNew
+		if idx, err := theCases.refresh(c, st); err == nil {
+			if card, ok := idx.Card(id); ok {
+				stage = card.Stage
+			}
+		}
+		ctx.Dispatch(func(goapp.Context) {
+			if p.id != id {
+				return // navigated to another case meanwhile
+			}
+			if rec != nil && rec.Deleted() {
+				rec = nil
+			}
+			p.rec, p.pending, p.conflicts, p.stage, p.loaded = rec, pending, n, stage, true
+		})
+	})
+}
+
+// onSave saves the fields that changed, once every field is valid.
+func (p *casePage) onSave(ctx goapp.Context, e goapp.Event) {
+	e.PreventDefault()
+	l := langOf(p.lang)
+	t, _ := registry.Type(model.TypeCase)
+	sess := theDevice.Session()
+	me, _ := theDevice.User()
+	if sess == nil || p.rec == nil {
+		return
+	}
+	edits, problems := formEdits(t, p.id, recordValues(p.rec), p.stage, modelLang(l), time.Now(), readControl)
+	p.problems = problems
+	switch {
+	case problems != nil:
+		p.msg = i18n.T(l, i18n.FormFix)
+		return
+	case len(edits) == 0:
+		p.msg = i18n.T(l, i18n.FormNoChange)
+		return
+	}
+	ctx.Async(func() {
+		_, err := sess.Edit(context.Background(), me, edits...)
+		ctx.Dispatch(func(ctx goapp.Context) {
+			if err != nil {
+				p.msg = saveError(l, err)
+				return
+			}
+			p.msg = i18n.T(l, i18n.CasesSaved)
+			theDevice.Kick()
+			p.load(ctx)
+		})
+	})
+}
+
+// recordValues returns a record's field values by name.
+func recordValues(r *sync.Record) map[string]string {
+	out := make(map[string]string, len(r.Fields))
+	for name := range r.Fields {
+		out[name], _ = r.Get(name)
+	}
+	return out
+}
+
+func (p *casePage) Render() ui { return p.gate(p.render) }
+
+func (p *casePage) render(l i18n.Lang) ui {
+	t := func(k i18n.Key) string { return i18n.T(l, k) }
+	lang := modelLang(l)
+	back := goapp.A().ID("case-back").Class("jz-back").Href("/cases").Text("← " + t(i18n.NavCases))
+	if !p.loaded {
+		return frame(l, "/cases", back, goapp.P().Class("jz-hint").Text(t(i18n.AppLoading)))
+	}
+	if p.rec == nil {
+		return frame(l, "/cases", back, goapp.H1().ID("page-title").Text(t(i18n.CaseMissing)))
+	}
+	vals := recordValues(p.rec)
+	title, _ := model.AsString(vals["title"])
+	body := []ui{
+		back,
+		goapp.H1().ID("page-title").Text(title),
+		goapp.P().ID("case-stage-now").Class("jz-hint").Text(t(i18n.CasesStage) + "：" + registry.CodeLabel(model.ListStage, p.stage).In(lang)),
+	}
+	if p.conflicts > 0 {
+		body = append(body, goapp.P().ID("case-conflict").Class("jz-error").Body(
+			goapp.Text(t(i18n.CaseHasConflict)+" "),
+			goapp.A().ID("case-conflict-link").Href("/review").Text(t(i18n.ReviewTitle)),
+		))
+	}
+	if p.pending {
+		body = append(body, goapp.P().ID("case-pending").Class("jz-pending").Text(t(i18n.CasesPending)))
+	}
+	ct, _ := registry.Type(model.TypeCase)
+	fields := make([]ui, 0, len(ct.Fields)+1)
+	for i := range ct.Fields {
+		f := &ct.Fields[i]
+		if f.Name == model.FieldRoot || f.Name == model.FieldParent {
+			continue
+		}
+		fields = append(fields, fieldControl(l, f, vals[f.Name], p.problems[f.Name]))
+	}
+	fields = append(fields, goapp.Button().ID("case-save").Type("submit").Text(t(i18n.FormSave)))
+	body = append(body, goapp.Form().ID("case-form").Class("jz-form").OnSubmit(p.onSave).Body(fields...))
+	if p.msg != "" {
+		body = append(body, goapp.P().ID("case-save-msg").Attr("role", "status").Text(p.msg))
+	}
+	return frame(l, "/cases", body...)
+}

@@ -1,0 +1,247 @@
+package app
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	goapp "github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"jiuzhu/shared/i18n"
+	"jiuzhu/shared/model"
+	"jiuzhu/shared/sync"
+)
+
+// Forms are generated from the model's field declarations: each field
+// kind has its control, every control has a label tied to it and an
+// inline message slot, and values go back to canonical JSON through the
+// same kinds. Element ids are "f-" and the field name (a code of a
+// multiple-choice field adds "-" and the code).
+
+// formID is the id of a field's control.
+func formID(field string) string { return "f-" + field }
+
+// editable reports whether the form can edit a field kind here. References,
+// users, money and raw JSON are shown, not typed (pickers come with the
+// screens that need them).
+func editable(k model.Kind) bool {
+	switch k {
+	case model.KindRef, model.KindRefs, model.KindUser, model.KindMoney, model.KindJSON:
+		return false
+	}
+	return true
+}
+
+// formText turns a stored value into what the field's control shows.
+func formText(f *model.Field, v string) string {
+	if v == "" || v == model.Null {
+		return ""
+	}
+	switch f.Kind {
+	case model.KindInt, model.KindDecimal, model.KindBool:
+		return v
+	case model.KindDateTime:
+		s, _ := model.AsString(v)
+		if t, err := time.Parse(time.RFC3339, s); err == nil {
+			return t.Local().Format("2006-01-02T15:04")
+		}
+		return s
+	}
+	if s, ok := model.AsString(v); ok {
+		return s
+	}
+	return v
+}
+
+// formValue turns what a control holds back into a stored value (Null for
+// empty). A number that does not parse stays text, so that validation
+// names the problem.
+func formValue(f *model.Field, text string, codes []string) string {
+	text = strings.TrimSpace(text)
+	if text == anyCode && (f.Kind == model.KindCode || f.Kind == model.KindBool) {
+		return model.Null // the "not set" option
+	}
+	switch f.Kind {
+	case model.KindCodes:
+		if len(codes) == 0 {
+			return model.Null
+		}
+		codes = slices.Clone(codes)
+		slices.Sort(codes)
+		return model.List(codes...)
+	case model.KindBool:
+		if text == "true" || text == "false" {
+			return text
+		}
+		return model.Null
+	}
+	if text == "" {
+		return model.Null
+	}
+	switch f.Kind {
+	case model.KindInt:
+		if n, err := strconv.ParseInt(text, 10, 64); err == nil {
+			return model.Int(n)
+		}
+	case model.KindDecimal:
+		if x, err := strconv.ParseFloat(text, 64); err == nil {
+			return model.Decimal(x)
+		}
+	case model.KindDateTime:
+		if t, err := time.ParseInLocation("2006-01-02T15:04", text, time.Local); err == nil {
+			return model.Str(t.UTC().Format(time.RFC3339))
+		}
+	}
+	return model.Str(text)
+}
+
+// fieldControl renders one field: label, control and message.
+func fieldControl(l i18n.Lang, f *model.Field, value, problem string) ui {
+	lang := modelLang(l)
+	id := formID(f.Name)
+	label := f.Label.In(lang)
+	if f.Required == model.Always {
+		label += " *"
+	}
+	text := formText(f, value)
+	msg := goapp.P().ID(id+"-err").Class("jz-field-error").Attr("role", "alert").Text(problem)
+	wrap := func(control ui) ui {
+		cls := "jz-field"
+		if problem != "" {
+			cls += " jz-invalid"
+		}
+		return goapp.Div().Class(cls).DataSet("field", f.Name).Body(goapp.Label().For(id).Text(label), control, msg)
+	}
+	if !editable(f.Kind) {
+		return goapp.Div().Class("jz-field").DataSet("field", f.Name).Body(
+			goapp.Span().Class("jz-label").Text(label),
+			goapp.Output().ID(id).Text(shownValue(f, value, lang)),
+			msg,
+		)
+	}
+	switch f.Kind {
+	case model.KindLongText:
+		return wrap(goapp.Textarea().ID(id).Attr("rows", 4).Aria("describedby", id+"-err").Text(text))
+	case model.KindBool:
+		return wrap(goapp.Select().ID(id).Aria("describedby", id+"-err").Body(
+			goapp.Option().Value(anyCode).Text(i18n.T(l, i18n.FormUnset)).Selected(text == ""),
+			goapp.Option().Value("true").Text(i18n.T(l, i18n.FormYes)).Selected(text == "true"),
+			goapp.Option().Value("false").Text(i18n.T(l, i18n.FormNo)).Selected(text == "false"),
+		))
+	case model.KindCode:
+		opts := []ui{goapp.Option().Value(anyCode).Text(i18n.T(l, i18n.FormUnset))}
+		if cl, ok := registry.Codes(f.Codes); ok {
+			for _, c := range cl.Codes {
+				opts = append(opts, goapp.Option().Value(c.Code).Text(c.Label.In(lang)).Selected(c.Code == text))
+			}
+		}
+		return wrap(goapp.Select().ID(id).Aria("describedby", id+"-err").Body(opts...))
+	case model.KindCodes:
+		have, _ := model.AsList(value)
+		var boxes []ui
+		if cl, ok := registry.Codes(f.Codes); ok {
+			for _, c := range cl.Codes {
+				bid := id + "-" + c.Code
+				boxes = append(boxes, goapp.Label().Class("jz-check").For(bid).Body(
+					goapp.Input().Type("checkbox").ID(bid).Name(id).Value(c.Code).Checked(slices.Contains(have, c.Code)),
+					goapp.Span().Text(c.Label.In(lang)),
+				))
+			}
+		}
+		cls := "jz-field jz-choices"
+		if problem != "" {
+			cls += " jz-invalid"
+		}
+		return goapp.FieldSet().ID(id).Class(cls).DataSet("field", f.Name).Aria("describedby", id+"-err").Body(
+			append([]ui{goapp.Legend().Text(label)}, append(boxes, msg)...)...)
+	}
+	in := goapp.Input().ID(id).Value(text).Aria("describedby", id+"-err")
+	switch f.Kind {
+	case model.KindDate:
+		in = in.Type("date")
+	case model.KindTime:
+		in = in.Type("time")
+	case model.KindDateTime:
+		in = in.Type("datetime-local")
+	case model.KindInt:
+		in = in.Type("number").Attr("inputmode", "numeric").Attr("step", 1)
+	case model.KindDecimal:
+		in = in.Type("number").Attr("inputmode", "decimal").Attr("step", "0.01")
+	case model.KindPhone:
+		in = in.Type("tel").Attr("inputmode", "tel")
+	case model.KindIDNumber:
+		in = in.Type("text").Attr("autocomplete", "off").Attr("maxlength", 18)
+	default:
+		in = in.Type("text")
+		if f.Max > 0 {
+			in = in.Attr("maxlength", f.Max)
+		}
+	}
+	return wrap(in)
+}
+
+// shownValue is a read-only field's value in words.
+func shownValue(f *model.Field, v, lang string) string {
+	if v == "" || v == model.Null {
+		return "—"
+	}
+	return registry.Format(f, v, lang, false)
+}
+
+// readControl reads a field's control from the page.
+func readControl(f *model.Field) string {
+	doc := goapp.Window().Get("document")
+	if f.Kind == model.KindCodes {
+		boxes := doc.Call("querySelectorAll", `input[name="`+formID(f.Name)+`"]:checked`)
+		var codes []string
+		for i := range boxes.Length() {
+			codes = append(codes, boxes.Index(i).Get("value").String())
+		}
+		return formValue(f, "", codes)
+	}
+	el := doc.Call("getElementById", formID(f.Name))
+	if !el.Truthy() {
+		return ""
+	}
+	return formValue(f, el.Get("value").String(), nil)
+}
+
+// formEdits compares what the form holds with the record's values and
+// checks it: the edits to save, or the problems by field (in lang) when
+// there are any. Required fields are checked among those the form edits
+// (a reference is set by the screen that picks it). stage is the record's case stage for required-at-stage
+// fields ("" outside a case). read gives a field's value from the form.
+func formEdits(t *model.Type, rec sync.RecID, current map[string]string, stage, lang string, today time.Time, read func(*model.Field) string) ([]sync.Edit, map[string]string) {
+	var edits []sync.Edit
+	problems := map[string]string{}
+	for i := range t.Fields {
+		f := &t.Fields[i]
+		if f.Name == model.FieldRoot || f.Name == model.FieldParent {
+			continue
+		}
+		v, old := current[f.Name], current[f.Name]
+		if editable(f.Kind) {
+			v = read(f)
+		}
+		empty := v == "" || v == model.Null || v == `""` || v == "[]"
+		switch {
+		case empty && editable(f.Kind) && model.Required(f.Required, stage):
+			problems[f.Name] = model.Msg{Key: model.MsgRequired, Args: []model.Label{f.Label}}.Text(lang)
+			continue
+		case !empty && v != old:
+			if m := registry.CheckValue(f, v, today); m != nil {
+				problems[f.Name] = m.Text(lang)
+				continue
+			}
+		}
+		oldEmpty := old == "" || old == model.Null
+		if v != old && !(empty && oldEmpty) {
+			edits = append(edits, sync.Edit{Rec: rec, Field: f.Name, Value: v})
+		}
+	}
+	if len(problems) > 0 {
+		return nil, problems
+	}
+	return edits, nil
+}

@@ -1,0 +1,104 @@
+package app
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"jiuzhu/shared/i18n"
+	"jiuzhu/shared/model"
+	"jiuzhu/shared/sync"
+)
+
+func TestFormValuesRoundTrip(t *testing.T) {
+	pt, _ := registry.Type(model.TypePerson)
+	ht, _ := registry.Type(model.TypeHousehold)
+	field := func(tp *model.Type, name string) *model.Field {
+		f, ok := tp.Field(name)
+		if !ok {
+			t.Fatalf("no field %s", name)
+		}
+		return f
+	}
+	for _, c := range []struct {
+		f     *model.Field
+		text  string
+		codes []string
+		want  string
+	}{
+		{field(pt, "name"), " 张三 ", nil, model.Str("张三")},
+		{field(pt, "name"), "  ", nil, model.Null},
+		{field(pt, "birth_date"), "1980-01-01", nil, model.Str("1980-01-01")},
+		{field(pt, "work_ability"), "true", nil, "true"},
+		{field(pt, "work_ability"), "", nil, model.Null},
+		{field(pt, "gender"), "female", nil, model.Str("female")},
+		{field(pt, "gender"), anyCode, nil, model.Null},
+		{field(pt, "work_ability"), anyCode, nil, model.Null},
+		{field(pt, "categories"), "", []string{"tekun", "dibao"}, model.List("dibao", "tekun")},
+		{field(pt, "categories"), "", nil, model.Null},
+		{field(ht, "size"), "4", nil, "4"},
+		{field(ht, "size"), "四", nil, model.Str("四")}, // stays text: validation names it
+	} {
+		got := formValue(c.f, c.text, c.codes)
+		if got != c.want {
+			t.Errorf("formValue(%s, %q, %v) = %s, want %s", c.f.Name, c.text, c.codes, got, c.want)
+		}
+		if c.f.Kind != model.KindCodes && got != model.Null && formValue(c.f, formText(c.f, got), nil) != got && c.f.Kind != model.KindInt {
+			t.Errorf("%s: %s does not survive the form", c.f.Name, got)
+		}
+	}
+}
+
+func TestFormEdits(t *testing.T) {
+	ct, _ := registry.Type(model.TypeCase)
+	id := sync.RecID("case/01J0000000000000000000000A")
+	current := map[string]string{"title": model.Str("旧名称"), "opened": model.Str("2026-01-02"), "worker": model.Str("u1"), "client": model.Str("person/01J0000000000000000000000A")}
+	form := map[string]string{"title": model.Str("新名称"), "opened": model.Str("2026-01-02")}
+	read := func(f *model.Field) string {
+		if v, ok := form[f.Name]; ok {
+			return v
+		}
+		return model.Null
+	}
+	edits, problems := formEdits(ct, id, current, model.StageNew, model.LangZh, time.Now(), read)
+	if problems != nil || len(edits) != 1 || edits[0].Field != "title" || edits[0].Value != model.Str("新名称") {
+		t.Fatalf("one changed field: edits %+v problems %v", edits, problems)
+	}
+	// A required field emptied, and a stage requirement (categories from
+	// intake on): both named, nothing to save.
+	form["title"] = model.Null
+	edits, problems = formEdits(ct, id, current, model.StageIntake, model.LangZh, time.Now(), read)
+	if edits != nil || !strings.Contains(problems["title"], "个案名称") || problems["categories"] == "" {
+		t.Fatalf("required: edits %+v problems %v", edits, problems)
+	}
+	// A bad value is refused with the model's message, in English here.
+	pt, _ := registry.Type(model.TypePerson)
+	bad := map[string]string{"name": model.Str("张三"), "id_number": model.Str("620102198001011234")}
+	_, problems = formEdits(pt, "person/01J0000000000000000000000A", map[string]string{}, "", model.LangEn, time.Now(), func(f *model.Field) string {
+		if v, ok := bad[f.Name]; ok {
+			return v
+		}
+		return model.Null
+	})
+	if !strings.Contains(problems["id_number"], "ID number") {
+		t.Fatalf("bad ID number: %v", problems)
+	}
+}
+
+func TestCasePageForm(t *testing.T) {
+	id := sync.RecID("case/01J0000000000000000000000A")
+	rec := confirmed(id, sync.FieldRoot, model.Str(string(id)), "title", model.Str("低保个案"), "categories", model.List("dibao"), "opened", model.Str("2026-01-02"))
+	p := &casePage{page: page{user: "wang"}, id: id, rec: rec, loaded: true, conflicts: 1, stage: model.StageIntake,
+		problems: map[string]string{"client": "服务对象为必填项"}}
+	html := render(t, p)
+	for _, want := range []string{`<h1 id="page-title">低保个案</h1>`, `for="f-title"`, `id="f-opened"`, `type="date"`, `id="f-categories-dibao"`, "checked",
+		`href="/review"`, "服务对象为必填项", i18n.T(i18n.ZH, i18n.FormSave)} {
+		if !strings.Contains(html, want) {
+			t.Errorf("case page lacks %q", want)
+		}
+	}
+	missing := render(t, &casePage{page: page{user: "wang"}, id: id, loaded: true})
+	if !strings.Contains(missing, i18n.T(i18n.ZH, i18n.CaseMissing)) {
+		t.Error("a case not on the tablet is not said so")
+	}
+}

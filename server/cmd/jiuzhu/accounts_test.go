@@ -5,6 +5,9 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"jiuzhu/server/store"
+	"jiuzhu/server/store/bolt"
 )
 
 func runWith(t *testing.T, input string, args ...string) (int, string, string) {
@@ -65,6 +68,38 @@ func TestDemo(t *testing.T) {
 	code, out, errs := runWith(t, "", "demo", "--data", dir, "--user", "wang", "--cases", "3")
 	if code != 0 || !strings.Contains(out, "gave wang 3 generated cases (210 field values)") {
 		t.Fatalf("demo: %d %q %q", code, out, errs)
+	}
+	// A second load into the same directory, for another worker, is whole
+	// too (op ids of one load must not pass for another's).
+	if code, _, errs := runWith(t, "a-long-password\n", "user", "add", "--data", dir, "--name", "li", "--org", "620102"); code != 0 {
+		t.Fatal(errs)
+	}
+	if code, _, errs := runWith(t, "", "demo", "--data", dir, "--user", "li", "--cases", "5", "--seed", "2"); code != 0 {
+		t.Fatal(errs)
+	}
+	st, err := bolt.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = st.View(context.Background(), func(tx store.ReadTx) error {
+		for name, want := range map[string]int{"wang": 3, "li": 5} {
+			u, _, err := tx.UserByName(name)
+			if err != nil {
+				return err
+			}
+			roots, err := tx.Assigned(u.ID)
+			if err != nil {
+				return err
+			}
+			if len(roots) != want {
+				t.Errorf("%s has %d cases, want %d", name, len(roots), want)
+			}
+		}
+		return nil
+	})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
 	}
 	for _, c := range []struct {
 		args []string

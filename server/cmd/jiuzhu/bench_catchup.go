@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -140,10 +142,13 @@ func benchCatchup(ctx context.Context, dirFlag string, nCases, pullLimit int, se
 // owner indexes of server.(*Server).index. It returns the number of changes
 // written.
 func loadCaseload(ctx context.Context, dir, worker string, n int, seed uint64) (int, error) {
-	const (
-		casesPerTx = 200
-		device     = "catchup-loader"
-	)
+	const casesPerTx = 200
+	// A device of its own per load: op ids must never repeat in a store,
+	// and a second load into the same directory (jiuzhu demo) starts its
+	// counter at 1 again.
+	var ent [6]byte
+	rand.Read(ent[:])
+	device := "loader-" + hex.EncodeToString(ent[:])
 	st, err := bolt.Open(dir)
 	if err != nil {
 		return 0, err

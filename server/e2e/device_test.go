@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -141,8 +140,16 @@ func measureDevice(b *testing.B, url, user string, n int) deviceFigures {
 	navigate(b, ctx, url+"/cases")
 	start := time.Now()
 	logIn(b, ctx, user, "a-long-password")
-	waitFor(b, ctx, 20*time.Minute, fmt.Sprintf("all %d cases", n), caseCount(n))
+	for !eval[bool](b, ctx, caseCount(n)) {
+		if time.Since(start) > 20*time.Minute {
+			b.Fatalf("%s: not all %d cases after 20 minutes", user, n)
+		}
+		time.Sleep(2 * time.Second)
+		progress("%s: %s, %s", user, eval[string](b, ctx, `(document.getElementById("case-count") || {}).textContent`),
+			eval[string](b, ctx, `(document.getElementById("net-status") || {}).textContent`))
+	}
 	f.catchup = float64(time.Since(start).Milliseconds())
+	progress("%s: %d cases synced in %.1f s", user, n, f.catchup/1000)
 	f.idbBytes = eval[float64](b, ctx, `navigator.storage.estimate().then(e => e.usageDetails && e.usageDetails.indexedDB || e.usage)`)
 
 	cpuThrottle(b, ctx, 4)
@@ -153,6 +160,7 @@ func measureDevice(b *testing.B, url, user string, n int) deviceFigures {
 		typeInto(b, ctx, "login-password", "a-long-password")
 		f.open = append(f.open, timed(b, ctx, `document.getElementById("login-submit").click()`, caseCount(n)))
 	}
+	progress("%s: unlock and open %v ms", user, round(f.open))
 	// Keystrokes as a worker types them: a surname in pinyin, then the
 	// last digits of an ID number.
 	typed := ""
@@ -172,8 +180,13 @@ func measureDevice(b *testing.B, url, user string, n int) deviceFigures {
 		f.save = append(f.save, timed(b, ctx, `document.getElementById("case-create").click()`,
 			`document.getElementById("case-message") !== null && document.getElementById("case-message").textContent === "已保存在本机。" && document.getElementById("case-title").value === ""`))
 	}
-	slices.Sort(f.keystroke)
+	progress("%s: keystrokes %v ms, saves %v ms", user, round(f.keystroke), round(f.save))
 	return f
+}
+
+// progress tells the person running a long benchmark where it is.
+func progress(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "device bench: "+format+"\n", args...)
 }
 
 // timed runs action in the page and returns the milliseconds until done

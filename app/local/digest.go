@@ -121,14 +121,52 @@ func encodeDigests(ds []Digest) []byte {
 	return e.buf
 }
 
+// decodeDigests decodes what encodeDigests wrote. It allocates little: a
+// snapshot holds tens of thousands of digests and is decoded at every
+// unlock, so ids are substrings of one copy of b, and Data aliases b
+// (the caller hands b over).
 func decodeDigests(b []byte) ([]Digest, error) {
 	d := newDec(b)
+	all := string(b)
+	str := func() string {
+		n := d.uv()
+		if d.bad || n > maxStored || n > uint64(len(b)-d.pos) {
+			d.bad = true
+			return ""
+		}
+		s := all[d.pos : d.pos+int(n)]
+		d.pos += int(n)
+		return s
+	}
+	var roots []string
 	n := d.count(3)
 	out := make([]Digest, 0, n)
 	for i := 0; i < n && !d.bad; i++ {
-		x := Digest{Root: sync.RecID(d.id()), ID: sync.RecID(d.str())}
-		if l := d.uv(); l > 0 {
-			x.Data = []byte(d.raw(l - 1))
+		var x Digest
+		if v := d.uv(); v&1 == 1 { // a root seen before in this list
+			if v>>1 >= uint64(len(roots)) {
+				d.bad = true
+				break
+			}
+			x.Root = sync.RecID(roots[v>>1])
+		} else if l := v >> 1; l <= maxStored && l <= uint64(len(b)-d.pos) {
+			s := all[d.pos : d.pos+int(l)]
+			d.pos += int(l)
+			roots = append(roots, s)
+			x.Root = sync.RecID(s)
+		} else {
+			d.bad = true
+			break
+		}
+		x.ID = sync.RecID(str())
+		if l := d.uv(); l > 0 && !d.bad {
+			l--
+			if l > uint64(len(b)-d.pos) {
+				d.bad = true
+				break
+			}
+			x.Data = b[d.pos : d.pos+int(l) : d.pos+int(l)]
+			d.pos += int(l)
 		}
 		out = append(out, x)
 	}

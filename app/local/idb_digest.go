@@ -254,6 +254,36 @@ func (s *idbStore) foldDigests(ctx context.Context, old digHeader, ds []Digest, 
 	return epoch, nil
 }
 
+// startDigests gives a store that has no digests yet and no records an
+// empty snapshot, so that its first read does not rebuild: a tablet's
+// first sync writes the journal from the start. (A store with records and
+// no snapshot, from before digests or another digester version, is
+// rebuilt by the first read.)
+func (s *idbStore) startDigests(ctx context.Context) error {
+	if s.dg == nil {
+		return nil
+	}
+	hdr := jsObject.New()
+	hdr.Set("v", s.dg.Version)
+	hdr.Set("e", newEpoch())
+	hdr.Set("t", 0)
+	hdr.Set("n", 0)
+	return s.write(ctx, "start digests", []string{storeRecs, storeDigSnap}, relaxed, func(t *tx) error {
+		snap := t.t.Call("objectStore", storeDigSnap)
+		t.on(snap.Call("get", digHeaderKey), func(h js.Value) {
+			if readDigHeader(h).ok {
+				return
+			}
+			t.on(t.t.Call("objectStore", storeRecs).Call("count"), func(n js.Value) {
+				if n.Int() == 0 {
+					snap.Call("put", hdr, digHeaderKey)
+				}
+			})
+		})
+		return nil
+	})
+}
+
 // rebuildDigests computes every digest from the records (a new store, or a
 // new digester version) and writes them as the snapshot.
 func (s *idbStore) rebuildDigests(ctx context.Context) error {

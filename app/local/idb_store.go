@@ -69,7 +69,12 @@ func openIDBStore(ctx context.Context, user string, key []byte, device string, d
 	if err != nil {
 		return nil, err
 	}
-	return &idbStore{c: c, seal: s, device: device, dg: dg, key: key}, nil
+	st := &idbStore{c: c, seal: s, device: device, dg: dg, key: key}
+	if err := st.startDigests(ctx); err != nil {
+		c.close()
+		return nil, err
+	}
+	return st, nil
 }
 
 func (s *idbStore) write(ctx context.Context, op string, stores []string, durability string, fill func(t *tx) error) error {

@@ -6,6 +6,7 @@ import (
 
 	"jiuzhu/app/caseindex"
 	"jiuzhu/app/local"
+	"jiuzhu/shared/model"
 	"jiuzhu/shared/sync"
 )
 
@@ -50,6 +51,17 @@ func (c *caseList) refresh(ctx context.Context, st local.Store) (*caseindex.Inde
 	}
 	c.idx.SetOverlay(overlay)
 	return c.idx, nil
+}
+
+// stage returns a case's stage as the index derives it (new when the case
+// is not in the index yet).
+func (c *caseList) stage(ctx context.Context, st local.Store, root sync.RecID) string {
+	if idx, err := c.refresh(ctx, st); err == nil {
+		if card, ok := idx.Card(root); ok {
+			return card.Stage
+		}
+	}
+	return model.StageNew
 }
 
 // pendingDigests returns the digests of the records the outbox changes, as

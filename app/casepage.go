@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	goapp "github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -32,6 +33,7 @@ type casePage struct {
 	pending   bool
 	conflicts int
 	stage     string
+	recs      []*sync.Record // the case's records (the case first)
 	problems  map[string]string
 	msg       string
 	sync      syncer.Status
@@ -72,6 +74,10 @@ func (p *casePage) load(ctx goapp.Context) {
 		for _, ch := range out {
 			pending = pending || ch.Rec == id
 		}
+		recs, err := caseRecords(c, st, id)
+		if err != nil {
+			return
+		}
 		confs, err := st.ListType(c, sync.ConflictType)
 		if err != nil {
 			return
@@ -82,12 +88,7 @@ func (p *casePage) load(ctx goapp.Context) {
 				n++
 			}
 		}
-		stage := model.StageNew
-		if idx, err := theCases.refresh(c, st); err == nil {
-			if card, ok := idx.Card(id); ok {
-				stage = card.Stage
-			}
-		}
+		stage := theCases.stage(c, st, id)
 		ctx.Dispatch(func(goapp.Context) {
 			if p.id != id {
 				return // navigated to another case meanwhile
@@ -95,7 +96,7 @@ func (p *casePage) load(ctx goapp.Context) {
 			if rec != nil && rec.Deleted() {
 				rec = nil
 			}
-			p.rec, p.pending, p.conflicts, p.stage, p.loaded = rec, pending, n, stage, true
+			p.rec, p.pending, p.conflicts, p.stage, p.recs, p.loaded = rec, pending, n, stage, recs, true
 		})
 	})
 }
@@ -110,7 +111,9 @@ func (p *casePage) onSave(ctx goapp.Context, e goapp.Event) {
 	if sess == nil || p.rec == nil {
 		return
 	}
-	edits, problems := formEdits(t, p.id, recordValues(p.rec), p.stage, modelLang(l), time.Now(), readControl)
+	edits, problems := formEdits(t, p.id, recordValues(p.rec), p.stage, modelLang(l), time.Now(), func(f *model.Field) (string, bool) {
+		return readControl("f-", f)
+	})
 	p.problems = problems
 	switch {
 	case problems != nil:
@@ -178,12 +181,41 @@ func (p *casePage) render(l i18n.Lang) ui {
 		if f.Name == model.FieldRoot || f.Name == model.FieldParent {
 			continue
 		}
-		fields = append(fields, fieldControl(l, f, vals[f.Name], p.problems[f.Name]))
+		fields = append(fields, fieldControl(l, "f-", f, vals[f.Name], p.problems[f.Name]))
 	}
 	fields = append(fields, goapp.Button().ID("case-save").Type("submit").Text(t(i18n.FormSave)))
 	body = append(body, goapp.Form().ID("case-form").Class("jz-form").OnSubmit(p.onSave).Body(fields...))
 	if p.msg != "" {
 		body = append(body, goapp.P().ID("case-save-msg").Attr("role", "status").Text(p.msg))
 	}
+	body = append(body, p.timeline(l, lang)...)
 	return frame(l, "/cases", body...)
+}
+
+// timeline lists the case's records in date order, and the records a
+// worker can add: every casework record the model hangs under a case, and
+// a quick home-visit service record.
+func (p *casePage) timeline(l i18n.Lang, lang string) []ui {
+	t := func(k i18n.Key) string { return i18n.T(l, k) }
+	var items []ui
+	for _, r := range p.recs {
+		if r.ID == p.id {
+			continue
+		}
+		items = append(items, goapp.Li().Class("jz-row").DataSet("type", r.ID.Type()).Body(
+			goapp.A().Class("jz-row-link").Href(recordURL(r.ID)).Text(recordLabel(r, lang))))
+	}
+	out := []ui{goapp.H2().Text(t(i18n.CaseRecords))}
+	if len(items) == 0 {
+		out = append(out, goapp.P().Class("jz-empty").Text(t(i18n.CaseNoRecords)))
+	} else {
+		out = append(out, goapp.Ol().ID("case-timeline").Class("jz-rows").Body(items...))
+	}
+	adds := []ui{goapp.A().ID("add-home-visit").Class("button").Href(newRecordURL(model.TypeServiceRecord, p.id, p.id) + "&visit=home").Text(t(i18n.CaseHomeVisit))}
+	for _, ct := range registry.Types() {
+		if !ct.Root && slices.Contains(ct.Parents, model.TypeCase) {
+			adds = append(adds, goapp.A().ID("add-"+ct.Name).Class("button secondary").Href(newRecordURL(ct.Name, p.id, p.id)).Text(t(i18n.RecordNew)+ct.Label.In(lang)))
+		}
+	}
+	return append(out, goapp.H3().Text(t(i18n.CaseAdd)), goapp.Div().Class("jz-actions").Body(adds...))
 }

@@ -19,8 +19,9 @@ import (
 // same kinds. Element ids are "f-" and the field name (a code of a
 // multiple-choice field adds "-" and the code).
 
-// formID is the id of a field's control.
-func formID(field string) string { return "f-" + field }
+// formID is the id of a field's control: a prefix ("f-" for the record's
+// own fields) and the field's name.
+func formID(prefix, field string) string { return prefix + field }
 
 // editable reports whether the form can edit a field kind here. References,
 // users, money and raw JSON are shown, not typed (pickers come with the
@@ -59,7 +60,7 @@ func formText(f *model.Field, v string) string {
 // names the problem.
 func formValue(f *model.Field, text string, codes []string) string {
 	text = strings.TrimSpace(text)
-	if text == anyCode && (f.Kind == model.KindCode || f.Kind == model.KindBool) {
+	if text == anyCode && (f.Kind == model.KindCode || f.Kind == model.KindBool || f.Kind == model.KindRef) {
 		return model.Null // the "not set" option
 	}
 	switch f.Kind {
@@ -97,9 +98,9 @@ func formValue(f *model.Field, text string, codes []string) string {
 }
 
 // fieldControl renders one field: label, control and message.
-func fieldControl(l i18n.Lang, f *model.Field, value, problem string) ui {
+func fieldControl(l i18n.Lang, prefix string, f *model.Field, value, problem string) ui {
 	lang := modelLang(l)
-	id := formID(f.Name)
+	id := formID(prefix, f.Name)
 	label := f.Label.In(lang)
 	if f.Required == model.Always {
 		label += " *"
@@ -181,6 +182,35 @@ func fieldControl(l i18n.Lang, f *model.Field, value, problem string) ui {
 	return wrap(in)
 }
 
+// refOption is a record a reference may name.
+type refOption struct {
+	id    sync.RecID
+	label string
+}
+
+// refControl picks a reference among opts.
+func refControl(l i18n.Lang, prefix string, f *model.Field, value, problem string, opts []refOption) ui {
+	id := formID(prefix, f.Name)
+	label := f.Label.In(modelLang(l))
+	if f.Required == model.Always {
+		label += " *"
+	}
+	cur, _ := model.AsString(value)
+	list := []ui{goapp.Option().Value(anyCode).Text(i18n.T(l, i18n.FormUnset)).Selected(cur == "")}
+	for _, o := range opts {
+		list = append(list, goapp.Option().Value(string(o.id)).Text(o.label).Selected(string(o.id) == cur))
+	}
+	cls := "jz-field"
+	if problem != "" {
+		cls += " jz-invalid"
+	}
+	return goapp.Div().Class(cls).DataSet("field", f.Name).Body(
+		goapp.Label().For(id).Text(label),
+		goapp.Select().ID(id).Aria("describedby", id+"-err").Body(list...),
+		goapp.P().ID(id+"-err").Class("jz-field-error").Attr("role", "alert").Text(problem),
+	)
+}
+
 // shownValue is a read-only field's value in words.
 func shownValue(f *model.Field, v, lang string) string {
 	if v == "" || v == model.Null {
@@ -189,30 +219,35 @@ func shownValue(f *model.Field, v, lang string) string {
 	return registry.Format(f, v, lang, false)
 }
 
-// readControl reads a field's control from the page.
-func readControl(f *model.Field) string {
+// readControl reads a field's control from the page; false when the page
+// has no control for it.
+func readControl(prefix string, f *model.Field) (string, bool) {
 	doc := goapp.Window().Get("document")
+	el := doc.Call("getElementById", formID(prefix, f.Name))
+	if !el.Truthy() {
+		return "", false
+	}
 	if f.Kind == model.KindCodes {
-		boxes := doc.Call("querySelectorAll", `input[name="`+formID(f.Name)+`"]:checked`)
+		boxes := doc.Call("querySelectorAll", `input[name="`+formID(prefix, f.Name)+`"]:checked`)
 		var codes []string
 		for i := range boxes.Length() {
 			codes = append(codes, boxes.Index(i).Get("value").String())
 		}
-		return formValue(f, "", codes)
+		return formValue(f, "", codes), true
 	}
-	el := doc.Call("getElementById", formID(f.Name))
-	if !el.Truthy() {
-		return ""
+	if el.Get("tagName").String() == "OUTPUT" {
+		return "", false // shown, not edited
 	}
-	return formValue(f, el.Get("value").String(), nil)
+	return formValue(f, el.Get("value").String(), nil), true
 }
 
 // formEdits compares what the form holds with the record's values and
 // checks it: the edits to save, or the problems by field (in lang) when
-// there are any. Required fields are checked among those the form edits
-// (a reference is set by the screen that picks it). stage is the record's case stage for required-at-stage
-// fields ("" outside a case). read gives a field's value from the form.
-func formEdits(t *model.Type, rec sync.RecID, current map[string]string, stage, lang string, today time.Time, read func(*model.Field) string) ([]sync.Edit, map[string]string) {
+// there are any. stage is the record's case stage for required-at-stage
+// fields ("" outside a case). read gives a field's value from the form, or
+// false when the form does not hold the field (it keeps its value and is
+// not checked: a reference is set by the screen that picks it).
+func formEdits(t *model.Type, rec sync.RecID, current map[string]string, stage, lang string, today time.Time, read func(*model.Field) (string, bool)) ([]sync.Edit, map[string]string) {
 	var edits []sync.Edit
 	problems := map[string]string{}
 	for i := range t.Fields {
@@ -220,13 +255,14 @@ func formEdits(t *model.Type, rec sync.RecID, current map[string]string, stage, 
 		if f.Name == model.FieldRoot || f.Name == model.FieldParent {
 			continue
 		}
-		v, old := current[f.Name], current[f.Name]
-		if editable(f.Kind) {
-			v = read(f)
+		old := current[f.Name]
+		v, onForm := read(f)
+		if !onForm {
+			continue
 		}
 		empty := v == "" || v == model.Null || v == `""` || v == "[]"
 		switch {
-		case empty && editable(f.Kind) && model.Required(f.Required, stage):
+		case empty && model.Required(f.Required, stage):
 			problems[f.Name] = model.Msg{Key: model.MsgRequired, Args: []model.Label{f.Label}}.Text(lang)
 			continue
 		case !empty && v != old:

@@ -54,11 +54,11 @@ func TestFormEdits(t *testing.T) {
 	id := sync.RecID("case/01J0000000000000000000000A")
 	current := map[string]string{"title": model.Str("旧名称"), "opened": model.Str("2026-01-02"), "worker": model.Str("u1"), "client": model.Str("person/01J0000000000000000000000A")}
 	form := map[string]string{"title": model.Str("新名称"), "opened": model.Str("2026-01-02")}
-	read := func(f *model.Field) string {
+	read := func(f *model.Field) (string, bool) {
 		if v, ok := form[f.Name]; ok {
-			return v
+			return v, true
 		}
-		return model.Null
+		return model.Null, f.Kind != model.KindRef && f.Kind != model.KindUser
 	}
 	edits, problems := formEdits(ct, id, current, model.StageNew, model.LangZh, time.Now(), read)
 	if problems != nil || len(edits) != 1 || edits[0].Field != "title" || edits[0].Value != model.Str("新名称") {
@@ -74,11 +74,11 @@ func TestFormEdits(t *testing.T) {
 	// A bad value is refused with the model's message, in English here.
 	pt, _ := registry.Type(model.TypePerson)
 	bad := map[string]string{"name": model.Str("张三"), "id_number": model.Str("620102198001011234")}
-	_, problems = formEdits(pt, "person/01J0000000000000000000000A", map[string]string{}, "", model.LangEn, time.Now(), func(f *model.Field) string {
+	_, problems = formEdits(pt, "person/01J0000000000000000000000A", map[string]string{}, "", model.LangEn, time.Now(), func(f *model.Field) (string, bool) {
 		if v, ok := bad[f.Name]; ok {
-			return v
+			return v, true
 		}
-		return model.Null
+		return model.Null, true
 	})
 	if !strings.Contains(problems["id_number"], "ID number") {
 		t.Fatalf("bad ID number: %v", problems)
@@ -100,5 +100,33 @@ func TestCasePageForm(t *testing.T) {
 	missing := render(t, &casePage{page: page{user: "wang"}, id: id, loaded: true})
 	if !strings.Contains(missing, i18n.T(i18n.ZH, i18n.CaseMissing)) {
 		t.Error("a case not on the tablet is not said so")
+	}
+}
+
+// A new person's form asks for consent beside the person's fields, and a
+// reference picks among the case's records.
+func TestRecordPageNewPerson(t *testing.T) {
+	root := sync.RecID("case/01J0000000000000000000000A")
+	other := sync.RecID("person/01J0000000000000000000000B")
+	recs := []*sync.Record{
+		confirmed(root, sync.FieldRoot, model.Str(string(root)), "title", model.Str("低保个案")),
+		confirmed(other, sync.FieldRoot, model.Str(string(root)), "name", model.Str("李四")),
+	}
+	p := &recordPage{page: page{user: "wang"}, typ: model.TypePerson, id: "person/01J0000000000000000000000C", root: root, parent: root,
+		isNew: true, preset: presets(model.TypePerson, "", time.Now()), recs: recs, loaded: true,
+		problems: map[string]string{consentPrefix + "scope": "请填写同意范围"}}
+	html := render(t, p)
+	for _, want := range []string{`for="f-name"`, `id="consent"`, `id="c-scope-record"`, `id="c-date"`, "请填写同意范围",
+		`id="f-guardian"`, `value="` + string(other) + `"`, "人员 · 李四", i18n.T(i18n.ZH, i18n.RecordConsentFirst)} {
+		if !strings.Contains(html, want) {
+			t.Errorf("new person form lacks %q", want)
+		}
+	}
+	if v := presets(model.TypeServiceRecord, "home", time.Date(2026, 11, 28, 9, 5, 0, 0, time.Local)); v["place"] != model.Str("home_visit") || v["start"] != model.Str("09:05") || v["date"] != model.Str("2026-11-28") {
+		t.Errorf("home visit presets %v", v)
+	}
+	if !under14([]sync.Edit{{Field: "id_number", Value: model.Str("62010220150101123X")}}, time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)) ||
+		under14([]sync.Edit{{Field: "birth_date", Value: model.Str("1980-01-01")}}, time.Now()) {
+		t.Error("under14")
 	}
 }

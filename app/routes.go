@@ -32,6 +32,7 @@ func Register() {
 	goapp.Route("/review", func() goapp.Composer { return &reviewPage{} })
 	goapp.Route("/cases", func() goapp.Composer { return &casesPage{} })
 	goapp.Route(casePath, func() goapp.Composer { return &casePage{} })
+	goapp.Route(recordPath, func() goapp.Composer { return &recordPage{} })
 	for _, s := range Sections {
 		if s.Path == "/cases" {
 			continue
@@ -48,7 +49,7 @@ func Register() {
 // IsRoute reports whether path is a page of the app (as opposed to the
 // not-found page).
 func IsRoute(path string) bool {
-	if path == "/" || path == "/review" || path == casePath {
+	if path == "/" || path == "/review" || path == casePath || path == recordPath {
 		return true
 	}
 	for _, s := range Sections {

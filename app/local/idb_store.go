@@ -4,6 +4,8 @@ package local
 
 import (
 	"context"
+	"slices"
+	"strings"
 	stdsync "sync"
 	"syscall/js"
 
@@ -206,6 +208,31 @@ func (s *idbStore) ListType(ctx context.Context, typ string) ([]*sync.Record, er
 		}
 		out = append(out, r)
 	}
+	return out, nil
+}
+
+// RootRecords implements Store: the root itself and the records its
+// "root" index holds.
+func (s *idbStore) RootRecords(ctx context.Context, root sync.RecID) ([]*sync.Record, error) {
+	var keys, vals js.Value
+	if err := s.read(ctx, "read "+string(root), []string{storeRecs}, func(t *tx) error {
+		idx := t.t.Call("objectStore", storeRecs).Call("index", "root")
+		keys, vals = idx.Call("getAllKeys", string(root)), idx.Call("getAll", string(root))
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	keys, vals = keys.Get("result"), vals.Get("result")
+	out := make([]*sync.Record, 0, keys.Length())
+	for i := range keys.Length() {
+		id := keys.Index(i).String()
+		r, err := s.openRecord(id, vals.Index(i))
+		if err != nil {
+			return nil, &Error{Op: "read record " + id, Err: err}
+		}
+		out = append(out, r)
+	}
+	slices.SortFunc(out, func(a, b *sync.Record) int { return strings.Compare(string(a.ID), string(b.ID)) })
 	return out, nil
 }
 

@@ -256,6 +256,22 @@ func (m *MemStore) ListType(_ context.Context, typ string) ([]*sync.Record, erro
 	return out, nil
 }
 
+// RootRecords implements Store.
+func (m *MemStore) RootRecords(_ context.Context, root sync.RecID) ([]*sync.Record, error) {
+	s, err := m.inner()
+	if err != nil {
+		return nil, err
+	}
+	var out []*sync.Record
+	for id, r := range s.All() {
+		if id == root || sync.RootOf(r) == root {
+			out = append(out, r)
+		}
+	}
+	slices.SortFunc(out, func(a, b *sync.Record) int { return strings.Compare(string(a.ID), string(b.ID)) })
+	return out, nil
+}
+
 // Recent implements Store.
 func (m *MemStore) Recent(ctx context.Context, typ string, n int) ([]*sync.Record, int, error) {
 	all, err := m.ListType(ctx, typ)

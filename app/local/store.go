@@ -14,6 +14,9 @@ type Store interface {
 	// ListType returns the confirmed records of a record type (deleted ones
 	// included: see Record.Deleted), ordered by id.
 	ListType(ctx context.Context, typ string) ([]*sync.Record, error)
+	// RootRecords returns the confirmed records of a root (a case and
+	// everything under it, deleted ones included), in id order.
+	RootRecords(ctx context.Context, root sync.RecID) ([]*sync.Record, error)
 	// Recent returns the n newest confirmed records of a type (record ids
 	// are ULIDs, so newest means greatest id), newest first, and how many
 	// records of the type there are: the first screen of a list, without

@@ -91,31 +91,43 @@ const (
 	ReviewSaved      Key = "review.saved"
 	ReviewLocked     Key = "review.locked"
 
-	CasesNew         Key = "cases.new"
-	CasesTitle       Key = "cases.title"
-	CasesCreate      Key = "cases.create"
-	CasesSaved       Key = "cases.saved"
-	CasesNotSaved    Key = "cases.not_saved"
-	CasesPending     Key = "cases.pending"
-	CasesOpened      Key = "cases.opened"
-	CasesMore        Key = "cases.more"
-	CasesSearch      Key = "cases.search"
-	CasesSearchHint  Key = "cases.search_hint"
-	CasesStage       Key = "cases.stage"
-	CasesCategory    Key = "cases.category"
-	CasesAny         Key = "cases.any"
-	CasesCount       Key = "cases.count"
-	CasesLastContact Key = "cases.last_contact"
-	CasesDue         Key = "cases.due"
-	CaseMissing      Key = "case.missing"
-	CaseHasConflict  Key = "case.has_conflict"
-	FormSave         Key = "form.save"
-	FormFix          Key = "form.fix"
-	FormNoChange     Key = "form.no_change"
-	FormUnset        Key = "form.unset"
-	FormYes          Key = "form.yes"
-	FormNo           Key = "form.no"
-	StorageFull      Key = "storage.full"
+	CasesNew             Key = "cases.new"
+	CasesTitle           Key = "cases.title"
+	CasesCreate          Key = "cases.create"
+	CasesSaved           Key = "cases.saved"
+	CasesNotSaved        Key = "cases.not_saved"
+	CasesPending         Key = "cases.pending"
+	CasesOpened          Key = "cases.opened"
+	CasesMore            Key = "cases.more"
+	CasesSearch          Key = "cases.search"
+	CasesSearchHint      Key = "cases.search_hint"
+	CasesStage           Key = "cases.stage"
+	CasesCategory        Key = "cases.category"
+	CasesAny             Key = "cases.any"
+	CasesCount           Key = "cases.count"
+	CasesLastContact     Key = "cases.last_contact"
+	CasesDue             Key = "cases.due"
+	CaseMissing          Key = "case.missing"
+	CaseHasConflict      Key = "case.has_conflict"
+	FormSave             Key = "form.save"
+	RecordBack           Key = "record.back"
+	RecordMissing        Key = "record.missing"
+	RecordNew            Key = "record.new"
+	RecordConsentFirst   Key = "record.consent_first"
+	RecordGuardianNeeded Key = "record.guardian_needed"
+	RecordLate           Key = "record.late"
+	RecordDuplicate      Key = "record.duplicate"
+	RecordChildren       Key = "record.children"
+	CaseRecords          Key = "case.records"
+	CaseAdd              Key = "case.add"
+	CaseHomeVisit        Key = "case.home_visit"
+	CaseNoRecords        Key = "case.no_records"
+	FormFix              Key = "form.fix"
+	FormNoChange         Key = "form.no_change"
+	FormUnset            Key = "form.unset"
+	FormYes              Key = "form.yes"
+	FormNo               Key = "form.no"
+	StorageFull          Key = "storage.full"
 )
 
 type entry struct{ zh, en string }
@@ -205,31 +217,43 @@ var catalog = map[Key]entry{
 	ReviewSaved:      {"已保存，联网后同步。", "Saved; it syncs when online."},
 	ReviewLocked:     {"请先解锁。", "Unlock first."},
 
-	CasesNew:         {"新建个案", "New case"},
-	CasesTitle:       {"个案名称", "Case title"},
-	CasesCreate:      {"保存", "Save"},
-	CasesSaved:       {"已保存在本机。", "Saved on this tablet."},
-	CasesNotSaved:    {"没有保存：", "Not saved: "},
-	CasesPending:     {"待同步", "not yet synced"},
-	CasesOpened:      {"开案日期", "Opened"},
-	CasesMore:        {"显示更多（已显示 %d / 共 %d）", "Show more (%d of %d shown)"},
-	CasesSearch:      {"查找个案", "Find a case"},
-	CasesSearchHint:  {"姓名、拼音或首字母、身份证后几位、电话", "Name, pinyin or initials, last digits of ID, phone"},
-	CasesStage:       {"阶段", "Stage"},
-	CasesCategory:    {"服务对象类别", "Target category"},
-	CasesAny:         {"全部", "All"},
-	CasesCount:       {"共 %d 个个案", "%d cases"},
-	CasesLastContact: {"最近服务", "Last contact"},
-	CasesDue:         {"待办到期", "Due"},
-	CaseMissing:      {"本机没有这个个案（可能尚未同步，或已不在你的负责范围内）", "This case is not on this tablet (not synced yet, or no longer yours)"},
-	CaseHasConflict:  {"此个案有修改冲突，需要你决定保留哪一个：", "Edits to this case conflict; choose which to keep:"},
-	FormSave:         {"保存", "Save"},
-	FormFix:          {"没有保存：请先改正标出的内容。", "Not saved: correct the marked fields first."},
-	FormNoChange:     {"没有修改。", "Nothing changed."},
-	FormUnset:        {"未填", "Not set"},
-	FormYes:          {"是", "Yes"},
-	FormNo:           {"否", "No"},
-	StorageFull:      {"平板的存储空间已满，这次没有保存，之前保存的都还在。请联网同步，或在平板上释放空间后再试。", "The tablet's storage is full: this was not saved; everything saved before is still there. Sync, or free space on the tablet, and try again."},
+	CasesNew:             {"新建个案", "New case"},
+	CasesTitle:           {"个案名称", "Case title"},
+	CasesCreate:          {"保存", "Save"},
+	CasesSaved:           {"已保存在本机。", "Saved on this tablet."},
+	CasesNotSaved:        {"没有保存：", "Not saved: "},
+	CasesPending:         {"待同步", "not yet synced"},
+	CasesOpened:          {"开案日期", "Opened"},
+	CasesMore:            {"显示更多（已显示 %d / 共 %d）", "Show more (%d of %d shown)"},
+	CasesSearch:          {"查找个案", "Find a case"},
+	CasesSearchHint:      {"姓名、拼音或首字母、身份证后几位、电话", "Name, pinyin or initials, last digits of ID, phone"},
+	CasesStage:           {"阶段", "Stage"},
+	CasesCategory:        {"服务对象类别", "Target category"},
+	CasesAny:             {"全部", "All"},
+	CasesCount:           {"共 %d 个个案", "%d cases"},
+	CasesLastContact:     {"最近服务", "Last contact"},
+	CasesDue:             {"待办到期", "Due"},
+	CaseMissing:          {"本机没有这个个案（可能尚未同步，或已不在你的负责范围内）", "This case is not on this tablet (not synced yet, or no longer yours)"},
+	CaseHasConflict:      {"此个案有修改冲突，需要你决定保留哪一个：", "Edits to this case conflict; choose which to keep:"},
+	FormSave:             {"保存", "Save"},
+	RecordBack:           {"返回个案", "Back to the case"},
+	RecordMissing:        {"本机没有这条记录（可能尚未同步）", "This record is not on this tablet (not synced yet?)"},
+	RecordNew:            {"新增", "New "},
+	RecordConsentFirst:   {"登记敏感个人信息前，须先取得本人（未满14周岁的由监护人）的单独同意。", "Before sensitive personal information is recorded, the person (a guardian for children under 14) must give separate consent."},
+	RecordGuardianNeeded: {"未满14周岁，须由监护人同意：请选择监护人（可先登记监护人）", "Under 14: a guardian must consent. Choose the guardian (register them first if needed)"},
+	RecordLate:           {"提醒：本服务记录在服务结束超过24小时后才填写，请在内容中说明原因。", "Reminder: this service record was written more than 24 hours after the service; say why in the content."},
+	RecordDuplicate:      {"可能重复：本机已有同一身份证号的服务对象，见个案 ", "Possible duplicate: a client with the same ID number is in the case "},
+	RecordChildren:       {"下属记录", "Records under this one"},
+	CaseRecords:          {"个案记录", "Case records"},
+	CaseAdd:              {"新增记录", "Add a record"},
+	CaseHomeVisit:        {"入户走访（快速记录）", "Home visit (quick entry)"},
+	CaseNoRecords:        {"还没有记录。从接案登记开始。", "No records yet. Start with the intake."},
+	FormFix:              {"没有保存：请先改正标出的内容。", "Not saved: correct the marked fields first."},
+	FormNoChange:         {"没有修改。", "Nothing changed."},
+	FormUnset:            {"未填", "Not set"},
+	FormYes:              {"是", "Yes"},
+	FormNo:               {"否", "No"},
+	StorageFull:          {"平板的存储空间已满，这次没有保存，之前保存的都还在。请联网同步，或在平板上释放空间后再试。", "The tablet's storage is full: this was not saved; everything saved before is still there. Sync, or free space on the tablet, and try again."},
 
 	HomeWelcome: {"欢迎使用救助社工", "Welcome to Jiuzhu"},
 	HomeIntro:   {"按照 DB62/T 4987-2024《社会救助社会工作服务指南》记录服务。没有网络时也能使用。", "Record services under DB62/T 4987-2024, the Gansu guide to social-assistance social work. Works without a network."},

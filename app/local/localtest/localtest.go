@@ -125,6 +125,7 @@ func Run(t *testing.T, open Opener) {
 		{"RecordsAreCopies", testRecordsCopies},
 		{"ListTypeByPrefix", testListType},
 		{"RecentNewestFirst", testRecent},
+		{"RootRecords", testRootRecords},
 		{"DismissRejected", testDismiss},
 		{"WipeKeepsDevice", testWipe},
 		{"ReopenKeepsData", testReopen},
@@ -520,5 +521,26 @@ func testLargePage(t *testing.T, open Opener) {
 	must(t, err)
 	if len(got) != 1000 || !got[999].Equal(recs[999]) {
 		t.Fatalf("listed %d records", len(got))
+	}
+}
+
+func testRootRecords(t *testing.T, open Opener) {
+	ctx := ctxT(t)
+	s := open(t, newUser(), Device)
+	a, b := RecID("case"), RecID("case")
+	ka, kb, loose := RecID("person"), RecID("service_record"), RecID("group")
+	must(t, s.SavePage(ctx, sync.ClientMeta{Device: Device}, []*sync.Record{Rec(a, a, 4), Rec(ka, a, 4), Rec(kb, a, 4), Rec(b, b, 4), Rec(loose, "", 4)}, nil))
+	got, err := s.RootRecords(ctx, a)
+	must(t, err)
+	want := []sync.RecID{a, ka, kb}
+	slices.Sort(want)
+	if !slices.Equal(ids(got), want) {
+		t.Fatalf("RootRecords(a) = %v, want %v", ids(got), want)
+	}
+	if got[0].Fields["name"].Value != quote(PersonName) {
+		t.Fatalf("records not whole: %+v", got[0])
+	}
+	if none, err := s.RootRecords(ctx, RecID("case")); err != nil || len(none) != 0 {
+		t.Fatalf("unknown root: %v %v", none, err)
 	}
 }

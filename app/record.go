@@ -1,0 +1,447 @@
+package app
+
+import (
+	"context"
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+
+	goapp "github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"jiuzhu/app/caseindex"
+	"jiuzhu/app/syncer"
+	"jiuzhu/shared/i18n"
+	"jiuzhu/shared/model"
+	"jiuzhu/shared/sync"
+)
+
+// recordPath is the page of one record of a case: /record?id=… edits it;
+// /record?new=TYPE&case=ID[&parent=ID][&visit=home] adds one.
+const recordPath = "/record"
+
+// newRecordURL is the address that adds a record of typ to a case.
+func newRecordURL(typ string, root, parent sync.RecID) string {
+	q := url.Values{"new": {typ}, "case": {string(root)}}
+	if parent != "" && parent != root {
+		q.Set("parent", string(parent))
+	}
+	return recordPath + "?" + q.Encode()
+}
+
+// recordURL is the address of a record's page.
+func recordURL(id sync.RecID) string { return recordPath + "?id=" + url.QueryEscape(string(id)) }
+
+// consentPrefix prefixes the ids of the consent controls on a new person's
+// form (the person's own fields use "f-").
+const consentPrefix = "c-"
+
+// recordPage adds or edits one record of a case with a form generated from
+// its type's declaration. References pick among the case's records. A new
+// person is registered together with their consent: sensitive fields are
+// not saved without it, and a child under 14 needs a guardian's.
+type recordPage struct {
+	goapp.Compo
+	page
+	typ      string
+	id       sync.RecID
+	root     sync.RecID
+	parent   sync.RecID
+	isNew    bool
+	preset   map[string]string // a new record's first values
+	rec      *sync.Record      // the record as the tablet has it (nil when new)
+	recs     []*sync.Record    // the case's records
+	stage    string
+	loaded   bool
+	problems map[string]string
+	msg      string
+	notes    []string // reminders after a save (late entry, possible duplicate)
+	sync     syncer.Status
+}
+
+func (p *recordPage) OnMount(ctx goapp.Context) {
+	p.mount(ctx)
+	ctx.ObserveState(stateSync, &p.sync).OnChange(func() { p.load(ctx) })
+}
+
+func (p *recordPage) OnNav(ctx goapp.Context) {
+	q := ctx.Page().URL().Query()
+	*p = recordPage{Compo: p.Compo, page: p.page, sync: p.sync}
+	if typ := q.Get("new"); typ != "" {
+		p.typ, p.isNew = typ, true
+		p.root = sync.RecID(q.Get("case"))
+		p.parent = sync.RecID(q.Get("parent"))
+		if p.parent == "" {
+			p.parent = p.root
+		}
+		p.id = newRecID(typ)
+		p.preset = presets(typ, q.Get("visit"), time.Now())
+	} else {
+		p.id = sync.RecID(q.Get("id"))
+		p.typ = p.id.Type()
+	}
+	setTitle(ctx, langOf(p.lang), i18n.NavCases)
+	p.load(ctx)
+}
+
+// presets fills a new record's obvious values: today's date, and for a
+// home visit the place and the time it started.
+func presets(typ, visit string, now time.Time) map[string]string {
+	out := map[string]string{}
+	t, ok := registry.Type(typ)
+	if !ok {
+		return out
+	}
+	if f, ok := t.Field("date"); ok && f.Kind == model.KindDate {
+		out["date"] = model.Date(now)
+	}
+	if typ == model.TypeServiceRecord && visit == "home" {
+		out["place"] = model.Str("home_visit")
+		out["start"] = model.Str(now.Format("15:04"))
+	}
+	if typ == model.TypeConsent {
+		out["separate"] = "true"
+	}
+	return out
+}
+
+func (p *recordPage) load(ctx goapp.Context) {
+	sess, st := theDevice.Session(), theDevice.Store()
+	if sess == nil || st == nil {
+		p.loaded = true
+		return
+	}
+	id, root := p.id, p.root
+	ctx.Async(func() {
+		c := context.Background()
+		if root == "" { // an existing record: its case is its root
+			r, err := sess.Record(c, id)
+			if err != nil || r == nil {
+				ctx.Dispatch(func(goapp.Context) { p.loaded = true })
+				return
+			}
+			root = sync.RootOf(r)
+		}
+		recs, err := caseRecords(c, st, root)
+		if err != nil {
+			goapp.Log("jiuzhu: record:", err)
+			return
+		}
+		stage := theCases.stage(c, st, root)
+		ctx.Dispatch(func(goapp.Context) {
+			if p.id != id {
+				return
+			}
+			p.root, p.recs, p.stage, p.loaded = root, recs, stage, true
+			if i := slices.IndexFunc(recs, func(r *sync.Record) bool { return r.ID == id }); i >= 0 {
+				p.rec, p.isNew = recs[i], false
+				if v, ok := p.rec.Get(model.FieldParent); ok {
+					s, _ := model.AsString(v)
+					p.parent = sync.RecID(s)
+				}
+			}
+		})
+	})
+}
+
+// values returns what the form starts from: the record's values, or a new
+// record's presets.
+func (p *recordPage) values() map[string]string {
+	if p.rec != nil {
+		return recordValues(p.rec)
+	}
+	return p.preset
+}
+
+// refOptions lists the case's records a reference field may name.
+func (p *recordPage) refOptions(f *model.Field, lang string) []refOption {
+	var out []refOption
+	for _, r := range p.recs {
+		if r.ID == p.id || (len(f.Refs) > 0 && !slices.Contains(f.Refs, r.ID.Type())) {
+			continue
+		}
+		out = append(out, refOption{id: r.ID, label: recordLabel(r, lang)})
+	}
+	return out
+}
+
+// recordLabel names a record in a picker or a list: its type, date and
+// summary.
+func recordLabel(r *sync.Record, lang string) string {
+	label := r.ID.Type()
+	if t, ok := registry.Type(r.ID.Type()); ok {
+		label = t.Label.In(lang)
+	}
+	if d := recordDate(r); d != "" {
+		label += " " + d
+	}
+	if s := recordSummary(r, lang); s != "" {
+		label += " · " + s
+	}
+	return label
+}
+
+// onSave validates the form and saves the record (a new person with their
+// consent, and as the case's client if it has none).
+func (p *recordPage) onSave(ctx goapp.Context, e goapp.Event) {
+	e.PreventDefault()
+	l := langOf(p.lang)
+	lang := modelLang(l)
+	t, ok := registry.Type(p.typ)
+	sess := theDevice.Session()
+	me, _ := theDevice.User()
+	if !ok || sess == nil || !p.loaded {
+		return
+	}
+	today := time.Now()
+	read := func(prefix string) func(*model.Field) (string, bool) {
+		return func(f *model.Field) (string, bool) {
+			return readControl(prefix, f)
+		}
+	}
+	current := map[string]string{}
+	if p.rec != nil {
+		current = recordValues(p.rec)
+	}
+	edits, problems := formEdits(t, p.id, current, p.stage, lang, today, read("f-"))
+	if problems == nil {
+		problems = map[string]string{}
+	}
+	if p.isNew {
+		edits = append(newRecordEdits(t, p.id, p.root, p.parent, me), edits...)
+	}
+	// Consent first: a new person's sensitive fields go with a consent.
+	if p.isNew && p.typ == model.TypePerson && sensitiveIn(t, edits) {
+		ct, _ := registry.Type(model.TypeConsent)
+		cid := newRecID(model.TypeConsent)
+		cv, cp := formEdits(ct, cid, map[string]string{"person": model.Str(string(p.id))}, "", lang, today, read(consentPrefix))
+		for k, v := range cp {
+			problems[consentPrefix+k] = v
+		}
+		if g, _ := readControl(consentPrefix, mustField(ct, "guardian")); under14(edits, today) && (g == "" || g == model.Null) {
+			problems[consentPrefix+"guardian"] = i18n.T(l, i18n.RecordGuardianNeeded)
+		}
+		edits = append(edits, newRecordEdits(ct, cid, p.root, p.root, me)...)
+		edits = append(edits, sync.Edit{Rec: cid, Field: "person", Value: model.Str(string(p.id))})
+		edits = append(edits, cv...)
+	}
+	if p.isNew && p.typ == model.TypePerson {
+		if c := p.caseRecord(); c != nil {
+			if v, _ := c.Get("client"); v == "" || v == model.Null {
+				edits = append(edits, sync.Edit{Rec: p.root, Field: "client", Value: model.Str(string(p.id))})
+			}
+		}
+	}
+	p.problems = problems
+	if len(problems) > 0 {
+		p.msg = i18n.T(l, i18n.FormFix)
+		return
+	}
+	if !p.isNew && len(edits) == 0 {
+		p.msg = i18n.T(l, i18n.FormNoChange)
+		return
+	}
+	notes := p.reminders(l, edits, today)
+	ctx.Async(func() {
+		_, err := sess.Edit(context.Background(), me, edits...)
+		ctx.Dispatch(func(ctx goapp.Context) {
+			if err != nil {
+				p.msg = saveError(l, err)
+				return
+			}
+			p.msg, p.notes, p.isNew = i18n.T(l, i18n.CasesSaved), notes, false
+			theDevice.Kick()
+			p.load(ctx)
+		})
+	})
+}
+
+// reminders are what a worker should know after saving: a service record
+// written more than 24 hours after the visit, an ID number that another
+// case on the tablet already has.
+func (p *recordPage) reminders(l i18n.Lang, edits []sync.Edit, now time.Time) []string {
+	vals := p.values()
+	for _, e := range edits {
+		if e.Rec == p.id {
+			vals[e.Field] = e.Value
+		}
+	}
+	var out []string
+	if p.typ == model.TypeServiceRecord {
+		d, _ := model.AsString(vals["date"])
+		end, _ := model.AsString(vals["end"])
+		if end == "" {
+			end, _ = model.AsString(vals["start"])
+		}
+		if at, err := time.ParseInLocation("2006-01-02 15:04", d+" "+end, time.Local); err == nil && now.Sub(at) > 24*time.Hour {
+			out = append(out, i18n.T(l, i18n.RecordLate))
+		}
+	}
+	if p.typ == model.TypePerson {
+		if dup := duplicateCase(vals["id_number"], p.root); dup != "" {
+			out = append(out, i18n.T(l, i18n.RecordDuplicate)+dup)
+		}
+	}
+	return out
+}
+
+// duplicateCase names another case on the tablet whose client has the ID
+// number v ("" if none).
+func duplicateCase(v string, root sync.RecID) string {
+	id, _ := model.AsString(v)
+	if len(id) != 18 || theCases.idx == nil {
+		return ""
+	}
+	for _, c := range theCases.idx.Query(caseindex.Query{Text: id, Limit: 5}).Rows {
+		if c.Root != root && c.IDNumber == id {
+			return c.Title
+		}
+	}
+	return ""
+}
+
+func (p *recordPage) caseRecord() *sync.Record {
+	for _, r := range p.recs {
+		if r.ID == p.root {
+			return r
+		}
+	}
+	return nil
+}
+
+// newRecordEdits are the edits that create a record: its root, its parent
+// (children), and the user fields a new record names its creator in.
+func newRecordEdits(t *model.Type, id, root, parent sync.RecID, me string) []sync.Edit {
+	out := []sync.Edit{{Rec: id, Field: sync.FieldRoot, Value: model.Str(string(root))}}
+	if _, ok := t.Field(model.FieldParent); ok {
+		out = append(out, sync.Edit{Rec: id, Field: model.FieldParent, Value: model.Str(string(parent))})
+	}
+	for _, f := range t.Fields {
+		if f.Kind == model.KindUser {
+			out = append(out, sync.Edit{Rec: id, Field: f.Name, Value: model.Str(me)})
+		}
+	}
+	return out
+}
+
+// sensitiveIn reports whether edits set a sensitive field of t.
+func sensitiveIn(t *model.Type, edits []sync.Edit) bool {
+	for _, e := range edits {
+		if f, ok := t.Field(e.Field); ok && (f.Sensitive || t.Sensitive) && e.Value != model.Null {
+			return true
+		}
+	}
+	return false
+}
+
+// under14 reports whether the person the edits describe is under 14 today
+// (from the birth date, or the ID number's).
+func under14(edits []sync.Edit, today time.Time) bool {
+	birth := ""
+	for _, e := range edits {
+		switch e.Field {
+		case "birth_date":
+			birth, _ = model.AsString(e.Value)
+		case "id_number":
+			if birth == "" {
+				s, _ := model.AsString(e.Value)
+				if t, ok := model.IDBirthDate(s); ok {
+					birth = t.Format(time.DateOnly)
+				}
+			}
+		}
+	}
+	age, ok := model.Age(birth, today.Format(time.DateOnly))
+	return ok && age < 14
+}
+
+func mustField(t *model.Type, name string) *model.Field {
+	f, _ := t.Field(name)
+	return f
+}
+
+func (p *recordPage) Render() ui { return p.gate(p.render) }
+
+func (p *recordPage) render(l i18n.Lang) ui {
+	t := func(k i18n.Key) string { return i18n.T(l, k) }
+	lang := modelLang(l)
+	back := goapp.A().ID("record-back").Class("jz-back").Href(caseURL(p.root)).Text("← " + t(i18n.RecordBack))
+	typ, ok := registry.Type(p.typ)
+	if !p.loaded {
+		return frame(l, "/cases", back, goapp.P().Class("jz-hint").Text(t(i18n.AppLoading)))
+	}
+	if !ok || (!p.isNew && p.rec == nil) || p.root == "" {
+		return frame(l, "/cases", back, goapp.H1().ID("page-title").Text(t(i18n.RecordMissing)))
+	}
+	heading := typ.Label.In(lang)
+	if p.isNew {
+		heading = t(i18n.RecordNew) + heading
+	}
+	vals := p.values()
+	fields := make([]ui, 0, len(typ.Fields)+4)
+	for i := range typ.Fields {
+		f := &typ.Fields[i]
+		if f.Name == model.FieldRoot || f.Name == model.FieldParent {
+			continue
+		}
+		fields = append(fields, p.control(l, "f-", f, vals[f.Name], p.problems[f.Name]))
+	}
+	if p.isNew && p.typ == model.TypePerson {
+		ct, _ := registry.Type(model.TypeConsent)
+		consent := []ui{goapp.Legend().Text(ct.Label.In(lang)), goapp.P().Class("jz-hint").Text(t(i18n.RecordConsentFirst))}
+		cv := presets(model.TypeConsent, "", time.Now())
+		for i := range ct.Fields {
+			f := &ct.Fields[i]
+			switch f.Name {
+			case model.FieldRoot, model.FieldParent, "person", "withdrawn":
+				continue
+			}
+			consent = append(consent, p.control(l, consentPrefix, f, cv[f.Name], p.problems[consentPrefix+f.Name]))
+		}
+		fields = append(fields, goapp.FieldSet().ID("consent").Class("jz-consent").Body(consent...))
+	}
+	fields = append(fields, goapp.Button().ID("record-save").Type("submit").Text(t(i18n.FormSave)))
+	body := []ui{back, goapp.H1().ID("page-title").Text(heading),
+		goapp.Form().ID("record-form").Class("jz-form").OnSubmit(p.onSave).Body(fields...)}
+	if p.msg != "" {
+		body = append(body, goapp.P().ID("record-msg").Attr("role", "status").Text(p.msg))
+	}
+	for i, n := range p.notes {
+		body = append(body, goapp.P().ID("record-note-"+strconv.Itoa(i)).Class("jz-error").Text(n))
+	}
+	if !p.isNew {
+		body = append(body, p.children(l, lang, typ)...)
+	}
+	return frame(l, "/cases", body...)
+}
+
+// control is a field's control; references pick among the case's records.
+func (p *recordPage) control(l i18n.Lang, prefix string, f *model.Field, value, problem string) ui {
+	if f.Kind == model.KindRef {
+		return refControl(l, prefix, f, value, problem, p.refOptions(f, modelLang(l)))
+	}
+	return fieldControl(l, prefix, f, value, problem)
+}
+
+// children lists the records under this one and links to add them.
+func (p *recordPage) children(l i18n.Lang, lang string, typ *model.Type) []ui {
+	var kids, adds []ui
+	for _, r := range p.recs {
+		if v, _ := r.Get(model.FieldParent); v == model.Str(string(p.id)) && r.ID != p.id {
+			kids = append(kids, goapp.Li().Class("jz-row").Body(goapp.A().Class("jz-row-link").Href(recordURL(r.ID)).Text(recordLabel(r, lang))))
+		}
+	}
+	for _, ct := range registry.Types() {
+		if slices.Contains(ct.Parents, typ.Name) && !ct.Root {
+			adds = append(adds, goapp.A().ID("add-"+ct.Name).Class("button secondary").Href(newRecordURL(ct.Name, p.root, p.id)).Text(i18n.T(l, i18n.RecordNew)+ct.Label.In(lang)))
+		}
+	}
+	if len(kids) == 0 && len(adds) == 0 {
+		return nil
+	}
+	out := []ui{goapp.H2().Text(i18n.T(l, i18n.RecordChildren))}
+	if len(kids) > 0 {
+		out = append(out, goapp.Ul().Class("jz-rows").Body(kids...))
+	}
+	return append(out, goapp.Div().Class("jz-actions").Body(adds...))
+}

@@ -23,12 +23,11 @@ import (
 // own fields) and the field's name.
 func formID(prefix, field string) string { return prefix + field }
 
-// editable reports whether the form can edit a field kind here. References,
-// users, money and raw JSON are shown, not typed (pickers come with the
-// screens that need them).
+// editable reports whether fieldControl edits a field kind. References are
+// picked by refControl; users and raw JSON are shown, not typed.
 func editable(k model.Kind) bool {
 	switch k {
-	case model.KindRef, model.KindRefs, model.KindUser, model.KindMoney, model.KindJSON:
+	case model.KindRef, model.KindRefs, model.KindUser, model.KindJSON:
 		return false
 	}
 	return true
@@ -157,6 +156,9 @@ func fieldControl(l i18n.Lang, prefix string, f *model.Field, value, problem str
 		return goapp.FieldSet().ID(id).Class(cls).DataSet("field", f.Name).Aria("describedby", id+"-err").Body(
 			append([]ui{goapp.Legend().Text(label)}, append(boxes, msg)...)...)
 	}
+	if f.Kind == model.KindMoney {
+		return moneyControl(l, id, label, f, value, problem, msg)
+	}
 	in := goapp.Input().ID(id).Value(text).Aria("describedby", id+"-err")
 	switch f.Kind {
 	case model.KindDate:
@@ -180,6 +182,64 @@ func fieldControl(l i18n.Lang, prefix string, f *model.Field, value, problem str
 		}
 	}
 	return wrap(in)
+}
+
+// moneyControl is an amount in yuan with what it is per: urban or rural,
+// per person or household, a month or a year (money is never a bare
+// number).
+func moneyControl(l i18n.Lang, id, label string, f *model.Field, value, problem string, msg ui) ui {
+	lang := modelLang(l)
+	m := model.Money{Area: "urban", Per: "person", Period: "month"}
+	amount := ""
+	if value != "" && value != model.Null {
+		if got, bad := model.ParseMoney(value, f.Label); bad == nil {
+			m, amount = got, got.Yuan()
+		}
+	}
+	choose := func(part, cur string, opts ...[3]string) ui {
+		list := make([]ui, 0, len(opts))
+		for _, o := range opts {
+			text := o[1]
+			if lang == model.LangEn {
+				text = o[2]
+			}
+			list = append(list, goapp.Option().Value(o[0]).Text(text).Selected(o[0] == cur))
+		}
+		return goapp.Select().ID(id+"-"+part).Aria("label", label).Body(list...)
+	}
+	cls := "jz-field"
+	if problem != "" {
+		cls += " jz-invalid"
+	}
+	return goapp.Div().Class(cls).DataSet("field", f.Name).Body(
+		goapp.Label().For(id+"-amount").Text(label+" ("+i18n.T(l, i18n.FormYuan)+")"),
+		goapp.Div().ID(id).Class("jz-money").Body(
+			goapp.Input().ID(id+"-amount").Type("number").Attr("inputmode", "decimal").Attr("step", "0.01").Attr("min", 0).
+				Value(amount).Aria("describedby", id+"-err"),
+			choose("area", m.Area, [3]string{"urban", "城市", "urban"}, [3]string{"rural", "农村", "rural"}),
+			choose("per", m.Per, [3]string{"person", "人均", "per person"}, [3]string{"household", "户均", "per household"}),
+			choose("period", m.Period, [3]string{"month", "每月", "a month"}, [3]string{"year", "每年", "a year"}),
+		),
+		msg,
+	)
+}
+
+// moneyValue makes a money value from its controls' texts (Null when no
+// amount; text that is not an amount stays text, for validation to name).
+func moneyValue(amount, area, per, period string) string {
+	amount = strings.TrimSpace(amount)
+	if amount == "" {
+		return model.Null
+	}
+	x, err := strconv.ParseFloat(amount, 64)
+	if err != nil {
+		return model.Str(amount)
+	}
+	fen := int64(x*100 + 0.5)
+	if x < 0 {
+		fen = int64(x*100 - 0.5)
+	}
+	return model.Money{Amount: fen, Area: area, Per: per, Period: period, Unit: model.UnitYuan}.Value()
 }
 
 // refOption is a record a reference may name.
@@ -234,6 +294,15 @@ func readControl(prefix string, f *model.Field) (string, bool) {
 			codes = append(codes, boxes.Index(i).Get("value").String())
 		}
 		return formValue(f, "", codes), true
+	}
+	if f.Kind == model.KindMoney {
+		part := func(p string) string {
+			if e := doc.Call("getElementById", formID(prefix, f.Name)+"-"+p); e.Truthy() {
+				return e.Get("value").String()
+			}
+			return ""
+		}
+		return moneyValue(part("amount"), part("area"), part("per"), part("period")), true
 	}
 	if el.Get("tagName").String() == "OUTPUT" {
 		return "", false // shown, not edited

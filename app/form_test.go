@@ -130,3 +130,27 @@ func TestRecordPageNewPerson(t *testing.T) {
 		t.Error("under14")
 	}
 }
+
+func TestMoneyValue(t *testing.T) {
+	if got := moneyValue("450.5", "urban", "person", "month"); got != (model.Money{Amount: 45050, Area: "urban", Per: "person", Period: "month", Unit: "yuan"}).Value() {
+		t.Errorf("450.5: %s", got)
+	}
+	if got := moneyValue(" ", "urban", "person", "month"); got != model.Null {
+		t.Errorf("empty: %s", got)
+	}
+	ht, _ := registry.Type(model.TypeHousehold)
+	f, _ := ht.Field("income_per_head")
+	if m := registry.CheckValue(f, moneyValue("-3", "rural", "household", "year"), time.Now()); m == nil {
+		t.Error("a negative amount passes")
+	}
+	if m := registry.CheckValue(f, moneyValue("3", "rural", "household", "year"), time.Now()); m != nil {
+		t.Errorf("3 yuan: %s", m.Text(model.LangZh))
+	}
+	html := render(t, &recordPage{page: page{user: "wang"}, typ: model.TypeHousehold, id: "household/01J0000000000000000000000C",
+		root: "case/01J0000000000000000000000A", isNew: true, preset: map[string]string{}, loaded: true})
+	for _, want := range []string{`id="f-income_per_head-amount"`, `id="f-income_per_head-period"`, `for="f-income_per_head-amount"`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("household form lacks %q", want)
+		}
+	}
+}

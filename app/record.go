@@ -2,9 +2,11 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	goapp "github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -237,6 +239,10 @@ func (p *recordPage) onSave(ctx goapp.Context, e goapp.Event) {
 		p.msg = i18n.T(l, i18n.FormFix)
 		return
 	}
+	if missing := p.stageBlock(edits, lang, today); missing != "" {
+		p.msg = missing
+		return
+	}
 	if !p.isNew && len(edits) == 0 {
 		p.msg = i18n.T(l, i18n.FormNoChange)
 		return
@@ -254,6 +260,56 @@ func (p *recordPage) onSave(ctx goapp.Context, e goapp.Event) {
 			p.load(ctx)
 		})
 	})
+}
+
+// stageBlock says what must be filled in first when saving edits would
+// move the case to a stage at which some of its records lack a field
+// required from that stage on ("" when nothing blocks).
+func (p *recordPage) stageBlock(edits []sync.Edit, lang string, today time.Time) string {
+	vals := map[sync.RecID]model.Values{}
+	var order []sync.RecID
+	for _, r := range p.recs {
+		vals[r.ID] = recordValues(r)
+		order = append(order, r.ID)
+	}
+	for _, e := range edits {
+		if vals[e.Rec] == nil {
+			vals[e.Rec] = model.Values{}
+			order = append(order, e.Rec)
+		}
+		vals[e.Rec][e.Field] = e.Value
+	}
+	var kids []model.Child
+	for _, id := range order {
+		if id != p.root {
+			kids = append(kids, model.Child{Type: id.Type(), Values: vals[id]})
+		}
+	}
+	next := model.DeriveStage(kids)
+	if next == p.stage {
+		return ""
+	}
+	var missing []string
+	for _, id := range order {
+		t, ok := registry.Type(id.Type())
+		if !ok {
+			continue
+		}
+		for _, pr := range registry.ValidateRecord(id.Type(), vals[id], next, today) {
+			if pr.Msg.Key == model.MsgRequired {
+				f, _ := t.Field(pr.Field)
+				missing = append(missing, t.Label.In(lang)+"·"+f.Label.In(lang))
+			}
+		}
+	}
+	if len(missing) == 0 {
+		return ""
+	}
+	l := i18n.ZH
+	if lang == model.LangEn {
+		l = i18n.EN
+	}
+	return fmt.Sprintf(i18n.T(l, i18n.RecordStageBlocked), registry.CodeLabel(model.ListStage, next).In(lang)) + strings.Join(missing, "、")
 }
 
 // reminders are what a worker should know after saving: a service record

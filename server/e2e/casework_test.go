@@ -47,7 +47,23 @@ func TestCaseworkOffline(t *testing.T) {
 	setControls(t, a, map[string]string{"f-id_number": "620102198001011239"})
 	click(t, a, "record-save")
 	waitFor(t, a, 10*time.Second, "consent asked for", `document.getElementById("c-scope-err").textContent !== ""`)
-	saveRecord(t, a, map[string]string{"c-date": "2026-11-20"}, []string{"c-scope-record", "c-scope-sensitive"})
+	saveRecord(t, a, map[string]string{"c-date": daysAgo(8)}, []string{"c-scope-record", "c-scope-sensitive"})
+	backToCase(t, a)
+
+	t.Log("intake is refused until the case names its target categories (required from intake on)")
+	addRecord(t, a, "intake", map[string]string{"f-date": daysAgo(8), "f-source": "self", "f-voluntary": "true", "f-accepted": "true"}, nil, false)
+	waitFor(t, a, 10*time.Second, "the stage requirement named", `document.getElementById("record-msg") !== null && document.getElementById("record-msg").textContent.includes("服务对象类别")`)
+	backToCase(t, a)
+	eval[bool](t, a, `(() => { document.getElementById("f-categories-dibao").click(); return true; })()`)
+	click(t, a, "case-save")
+	waitFor(t, a, 10*time.Second, "the case saved", `document.getElementById("case-save-msg") !== null && document.getElementById("case-save-msg").textContent === "已保存在本机。"`)
+
+	t.Log("a service date in the future is refused, the rest of the form kept")
+	addRecord(t, a, "service_record", map[string]string{"f-date": "2099-01-01", "f-start": "09:30", "f-content": "未来的服务"}, nil, false)
+	waitFor(t, a, 10*time.Second, "the future date refused", `document.getElementById("f-date-err").textContent.includes("不能晚于今天")`)
+	if v := eval[string](t, a, `document.getElementById("f-content").value`); v != "未来的服务" {
+		t.Fatalf("the content typed was lost: %q", v)
+	}
 	backToCase(t, a)
 
 	steps := []struct {
@@ -56,15 +72,15 @@ func TestCaseworkOffline(t *testing.T) {
 		checks []string
 		stage  string
 	}{
-		{"intake", map[string]string{"f-date": "2026-11-20", "f-source": "self", "f-voluntary": "true", "f-accepted": "true"}, nil, "接案"},
-		{"assessment", map[string]string{"f-date": "2026-11-21", "f-kind": "initial", "f-risk_level": "medium"}, []string{"f-needs-living"}, "预估"},
-		{"plan", map[string]string{"f-date": "2026-11-22", "f-summary": "申请临时救助并链接就业资源"}, []string{"f-goals-apply_assistance"}, "计划"},
-		{"service_record", map[string]string{"f-date": "2026-11-23", "f-start": "09:30", "f-place": "home_visit", "f-method": "casework", "f-content": "入户了解家庭收支情况"}, []string{"f-categories-resource_link"}, "介入"},
-		{"service_record", map[string]string{"f-date": "2026-11-24", "f-start": "14:00", "f-place": "office", "f-method": "casework", "f-content": "协助填写临时救助申请表"}, []string{"f-categories-resource_link"}, "介入"},
-		{"referral", map[string]string{"f-date": "2026-11-24", "f-to_body": "城关区人社局", "f-reason": "就业技能培训"}, nil, "介入"},
-		{"evaluation", map[string]string{"f-date": "2026-11-25", "f-attainment": "achieved", "f-satisfaction": "5"}, []string{"f-methods-interview"}, "评估"},
-		{"closing", map[string]string{"f-date": "2026-11-26", "f-reason": "goals_met", "f-summary": "目标达成，结案"}, nil, "结案"},
-		{"follow_up", map[string]string{"f-due": "2026-11-27", "f-done_date": "2026-11-27", "f-status": "生活稳定"}, nil, "回访"},
+		{"intake", map[string]string{"f-date": daysAgo(8), "f-source": "self", "f-voluntary": "true", "f-accepted": "true"}, nil, "接案"},
+		{"assessment", map[string]string{"f-date": daysAgo(7), "f-kind": "initial", "f-risk_level": "medium"}, []string{"f-needs-living"}, "预估"},
+		{"plan", map[string]string{"f-date": daysAgo(6), "f-summary": "申请临时救助并链接就业资源", "f-client_agreed": "true"}, []string{"f-goals-apply_assistance"}, "计划"},
+		{"service_record", map[string]string{"f-date": daysAgo(5), "f-start": "09:30", "f-place": "home_visit", "f-method": "casework", "f-content": "入户了解家庭收支情况"}, []string{"f-categories-resource_link"}, "介入"},
+		{"service_record", map[string]string{"f-date": daysAgo(4), "f-start": "14:00", "f-place": "office", "f-method": "casework", "f-content": "协助填写临时救助申请表"}, []string{"f-categories-resource_link"}, "介入"},
+		{"referral", map[string]string{"f-date": daysAgo(4), "f-to_body": "城关区人社局", "f-reason": "就业技能培训"}, nil, "介入"},
+		{"evaluation", map[string]string{"f-date": daysAgo(3), "f-attainment": "achieved", "f-satisfaction": "5"}, []string{"f-methods-interview"}, "评估"},
+		{"closing", map[string]string{"f-date": daysAgo(2), "f-reason": "goals_met", "f-summary": "目标达成，结案"}, nil, "结案"},
+		{"follow_up", map[string]string{"f-due": daysAgo(1), "f-done_date": daysAgo(1), "f-status": "生活稳定"}, nil, "回访"},
 	}
 	for _, s := range steps {
 		t.Logf("offline: %s", s.typ)
@@ -88,6 +104,9 @@ func TestCaseworkOffline(t *testing.T) {
 		t.Fatalf("zxy on tablet B lists %v", got)
 	}
 }
+
+// daysAgo is the date n days before today, as a date input holds it.
+func daysAgo(n int) string { return time.Now().AddDate(0, 0, -n).Format(time.DateOnly) }
 
 // openInApp follows a link inside the app (no reload: the account stays
 // open).

@@ -64,6 +64,7 @@ const (
 	MsgUnknownType  = "unknown_type"
 	MsgUnknownField = "unknown_field"
 	MsgEndBefore    = "end_before_start"
+	MsgFuture       = "future"
 )
 
 var catalog = map[string]Label{
@@ -94,6 +95,7 @@ var catalog = map[string]Label{
 	MsgUnknownType:  {"未知的记录类型{0}", "unknown record type {0}"},
 	MsgUnknownField: {"未知的字段{0}", "unknown field {0}"},
 	MsgEndBefore:    {"{0}不能早于{1}", "{0} cannot be before {1}"},
+	MsgFuture:       {"{0}不能晚于今天", "{0} cannot be later than today"},
 }
 
 // Text renders m in lang (LangZh or LangEn). Unknown keys render as the key.

@@ -25,6 +25,10 @@ type Field struct {
 	Refs      []string // allowed record types, for KindRef and KindRefs (nil: any)
 	Max       int      // text: max characters; int/decimal: max value (0: default)
 	Min       int      // int/decimal: min value
+	// Past marks a date that records something that has happened: it
+	// cannot be after the day it is entered (checked where today is known:
+	// on the device).
+	Past bool
 }
 
 // Type declares one record type.

@@ -144,6 +144,9 @@ func (r *Registry) checkString(f *Field, s string, today time.Time) *Msg {
 		if _, err := time.Parse(time.DateOnly, s); err != nil {
 			return bad(MsgBadDate)
 		}
+		if f.Past && !today.IsZero() && s > today.Format(time.DateOnly) {
+			return bad(MsgFuture)
+		}
 	case KindTime:
 		if _, err := time.Parse("15:04", s); err != nil {
 			return bad(MsgBadTime)

@@ -194,3 +194,29 @@ func TestValidateRecord(t *testing.T) {
 		t.Errorf("en message %q", got)
 	}
 }
+
+// A date that records what happened cannot be later than the day it is
+// entered; without a today (the server, whose clock is not the tablet's)
+// it is not checked.
+func TestPastDates(t *testing.T) {
+	r := NewRegistry()
+	st, _ := r.Type(TypeServiceRecord)
+	f, _ := st.Field("date")
+	today := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	if m := r.CheckValue(f, Str("2026-11-29"), today); m == nil || m.Key != MsgFuture || !strings.Contains(m.Text(LangZh), "服务日期不能晚于今天") {
+		t.Errorf("tomorrow: %v", m)
+	}
+	for _, ok := range []string{"2026-11-28", "2020-01-01"} {
+		if m := r.CheckValue(f, Str(ok), today); m != nil {
+			t.Errorf("%s: %s", ok, m.Text(LangEn))
+		}
+	}
+	if m := r.CheckValue(f, Str("2030-01-01"), time.Time{}); m != nil {
+		t.Errorf("no today: %s", m.Text(LangEn))
+	}
+	fu, _ := r.Type(TypeFollowUp)
+	due, _ := fu.Field("due")
+	if m := r.CheckValue(due, Str("2030-01-01"), today); m != nil {
+		t.Errorf("a follow-up is due in the future: %s", m.Text(LangEn))
+	}
+}

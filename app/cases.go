@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,6 +32,9 @@ type casesPage struct {
 	text     string
 	stage    string
 	category string
+	risk     string
+	dueWeek  bool // only cases with a follow-up or plan goal due within 7 days (or overdue)
+	sort     caseindex.Sort
 	limit    int
 	title    string
 	msg      string
@@ -72,7 +76,11 @@ func (p *casesPage) query() {
 	if p.limit == 0 {
 		p.limit = caseindex.DefaultLimit
 	}
-	p.res = p.idx.Query(caseindex.Query{Text: p.text, Stage: p.stage, Category: p.category, Limit: p.limit})
+	q := caseindex.Query{Text: p.text, Stage: p.stage, Category: p.category, Risk: p.risk, Sort: p.sort, Limit: p.limit}
+	if p.dueWeek {
+		q.DueBy = time.Now().AddDate(0, 0, 7).Format(time.DateOnly)
+	}
+	p.res = p.idx.Query(q)
 }
 
 // onSearch follows the search box and the filters. The values are read
@@ -86,6 +94,13 @@ func (p *casesPage) onSearch(ctx goapp.Context, e goapp.Event) {
 		return ""
 	}
 	p.text, p.stage, p.category = read("case-search"), anyToEmpty(read("case-stage")), anyToEmpty(read("case-category"))
+	p.risk = anyToEmpty(read("case-risk"))
+	if n, err := strconv.Atoi(read("case-sort")); err == nil {
+		p.sort = caseindex.Sort(n)
+	}
+	if el := goapp.Window().GetElementByID("case-due"); el.Truthy() {
+		p.dueWeek = el.Get("checked").Bool()
+	}
 	p.limit = caseindex.DefaultLimit
 	p.query()
 }
@@ -158,6 +173,20 @@ func (p *casesPage) render(l i18n.Lang) ui {
 			),
 			codeSelect("case-stage", t(i18n.CasesStage), t(i18n.CasesAny), model.ListStage, lang, p.onSearch),
 			codeSelect("case-category", t(i18n.CasesCategory), t(i18n.CasesAny), model.ListTarget, lang, p.onSearch),
+			codeSelect("case-risk", t(i18n.CasesRisk), t(i18n.CasesAny), model.ListRiskLevel, lang, p.onSearch),
+			goapp.Div().Class("jz-field").Body(
+				goapp.Label().For("case-sort").Text(t(i18n.CasesSort)),
+				goapp.Select().ID("case-sort").OnChange(p.onSearch).Body(
+					goapp.Option().Value(strconv.Itoa(int(caseindex.SortLastContact))).Text(t(i18n.CasesSortContact)),
+					goapp.Option().Value(strconv.Itoa(int(caseindex.SortDue))).Text(t(i18n.CasesSortDue)),
+					goapp.Option().Value(strconv.Itoa(int(caseindex.SortOpened))).Text(t(i18n.CasesSortOpened)),
+					goapp.Option().Value(strconv.Itoa(int(caseindex.SortName))).Text(t(i18n.CasesSortName)),
+				),
+			),
+			goapp.Label().Class("jz-check").For("case-due").Body(
+				goapp.Input().Type("checkbox").ID("case-due").OnChange(p.onSearch),
+				goapp.Span().Text(t(i18n.CasesDueWeek)),
+			),
 		),
 		goapp.P().ID("case-count").Class("jz-hint").Attr("aria-live", "polite").DataSet("q", p.text).Text(fmt.Sprintf(t(i18n.CasesCount), p.res.Total)),
 	}

@@ -49,6 +49,17 @@ func TestCaseSearchInBrowser(t *testing.T) {
 	}
 	search(t, ctx, "")
 	waitFor(t, ctx, 10*time.Second, "every case again", caseCount(300))
+
+	// The generated cases have service records and nothing due: filters
+	// narrow the list and widen it again.
+	eval[bool](t, ctx, `(() => { document.getElementById("case-due").click(); return true; })()`)
+	waitFor(t, ctx, 10*time.Second, "nothing due this week", caseCount(0))
+	eval[bool](t, ctx, `(() => { document.getElementById("case-due").click(); return true; })()`)
+	waitFor(t, ctx, 10*time.Second, "every case again", caseCount(300))
+	setControls(t, ctx, map[string]string{"case-stage": "intervention"})
+	waitFor(t, ctx, 10*time.Second, "every case is in intervention", caseCount(300))
+	setControls(t, ctx, map[string]string{"case-stage": "closed"})
+	waitFor(t, ctx, 10*time.Second, "none closed", caseCount(0))
 }
 
 // caseCount is the predicate that the case list says it has n cases.

@@ -107,6 +107,13 @@ const (
 	CasesCount           Key = "cases.count"
 	CasesLastContact     Key = "cases.last_contact"
 	CasesDue             Key = "cases.due"
+	CasesRisk            Key = "cases.risk"
+	CasesSort            Key = "cases.sort"
+	CasesSortContact     Key = "cases.sort_contact"
+	CasesSortDue         Key = "cases.sort_due"
+	CasesSortOpened      Key = "cases.sort_opened"
+	CasesSortName        Key = "cases.sort_name"
+	CasesDueWeek         Key = "cases.due_week"
 	CaseMissing          Key = "case.missing"
 	CaseHasConflict      Key = "case.has_conflict"
 	FormSave             Key = "form.save"
@@ -235,6 +242,13 @@ var catalog = map[Key]entry{
 	CasesCount:           {"共 %d 个个案", "%d cases"},
 	CasesLastContact:     {"最近服务", "Last contact"},
 	CasesDue:             {"待办到期", "Due"},
+	CasesRisk:            {"风险等级", "Risk level"},
+	CasesSort:            {"排序", "Order"},
+	CasesSortContact:     {"最近服务在前", "Last contact first"},
+	CasesSortDue:         {"到期最早在前", "Earliest due first"},
+	CasesSortOpened:      {"最新开案在前", "Newest opened first"},
+	CasesSortName:        {"按姓名拼音", "By name (pinyin)"},
+	CasesDueWeek:         {"只看本周到期（含逾期）的回访与计划", "Only follow-ups and plan goals due this week (or overdue)"},
 	CaseMissing:          {"本机没有这个个案（可能尚未同步，或已不在你的负责范围内）", "This case is not on this tablet (not synced yet, or no longer yours)"},
 	CaseHasConflict:      {"此个案有修改冲突，需要你决定保留哪一个：", "Edits to this case conflict; choose which to keep:"},
 	FormSave:             {"保存", "Save"},

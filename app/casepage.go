@@ -163,7 +163,7 @@ func (p *casePage) render(l i18n.Lang) ui {
 	body := []ui{
 		back,
 		goapp.H1().ID("page-title").Text(title),
-		goapp.P().ID("case-stage-now").Class("jz-hint").Text(t(i18n.CasesStage) + "：" + registry.CodeLabel(model.ListStage, p.stage).In(lang)),
+		goapp.P().ID("case-stage-now").Class("jz-hint").Text(t(i18n.CasesStage) + t(i18n.Colon) + registry.CodeLabel(model.ListStage, p.stage).In(lang)),
 	}
 	if p.conflicts > 0 {
 		body = append(body, goapp.P().ID("case-conflict").Class("jz-error").Body(
@@ -181,7 +181,7 @@ func (p *casePage) render(l i18n.Lang) ui {
 		if f.Name == model.FieldRoot || f.Name == model.FieldParent {
 			continue
 		}
-		fields = append(fields, fieldControl(l, "f-", f, vals[f.Name], p.problems[f.Name]))
+		fields = append(fields, caseControl(l, "f-", f, vals[f.Name], p.problems[f.Name], p.recs, p.id))
 	}
 	fields = append(fields, goapp.Button().ID("case-save").Type("submit").Text(t(i18n.FormSave)))
 	body = append(body, goapp.Form().ID("case-form").Class("jz-form").OnSubmit(p.onSave).Body(fields...))

@@ -271,10 +271,16 @@ func refControl(l i18n.Lang, prefix string, f *model.Field, value, problem strin
 	)
 }
 
-// shownValue is a read-only field's value in words.
+// shownValue is a read-only field's value in words (the open account's
+// user id as its login name).
 func shownValue(f *model.Field, v, lang string) string {
 	if v == "" || v == model.Null {
 		return "—"
+	}
+	if f.Kind == model.KindUser && theDevice != nil {
+		if id, name := theDevice.User(); v == model.Str(id) && name != "" {
+			return name
+		}
 	}
 	return registry.Format(f, v, lang, false)
 }

@@ -155,16 +155,26 @@ func (p *recordPage) values() map[string]string {
 	return p.preset
 }
 
-// refOptions lists the case's records a reference field may name.
-func (p *recordPage) refOptions(f *model.Field, lang string) []refOption {
+// refOptions lists the records of a case (recs) a reference field of
+// record self may name.
+func refOptions(recs []*sync.Record, self sync.RecID, f *model.Field, lang string) []refOption {
 	var out []refOption
-	for _, r := range p.recs {
-		if r.ID == p.id || (len(f.Refs) > 0 && !slices.Contains(f.Refs, r.ID.Type())) {
+	for _, r := range recs {
+		if r.ID == self || (len(f.Refs) > 0 && !slices.Contains(f.Refs, r.ID.Type())) {
 			continue
 		}
 		out = append(out, refOption{id: r.ID, label: recordLabel(r, lang)})
 	}
 	return out
+}
+
+// caseControl is a field's control on a case's pages: references pick
+// among the case's records, the rest as fieldControl.
+func caseControl(l i18n.Lang, prefix string, f *model.Field, value, problem string, recs []*sync.Record, self sync.RecID) ui {
+	if f.Kind == model.KindRef {
+		return refControl(l, prefix, f, value, problem, refOptions(recs, self, f, modelLang(l)))
+	}
+	return fieldControl(l, prefix, f, value, problem)
 }
 
 // recordLabel names a record in a picker or a list: its type, date and
@@ -471,12 +481,9 @@ func (p *recordPage) render(l i18n.Lang) ui {
 	return frame(l, "/cases", body...)
 }
 
-// control is a field's control; references pick among the case's records.
+// control is a field's control on this page.
 func (p *recordPage) control(l i18n.Lang, prefix string, f *model.Field, value, problem string) ui {
-	if f.Kind == model.KindRef {
-		return refControl(l, prefix, f, value, problem, p.refOptions(f, modelLang(l)))
-	}
-	return fieldControl(l, prefix, f, value, problem)
+	return caseControl(l, prefix, f, value, problem, p.recs, p.id)
 }
 
 // children lists the records under this one and links to add them.

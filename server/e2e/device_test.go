@@ -81,9 +81,10 @@ func listedClients(t testing.TB, ctx context.Context) []string {
 }
 
 // demo gives a user n generated cases (the server must be stopped).
-func demo(t testing.TB, data, user string, n int, seed int) {
+func demo(t testing.TB, data, user string, n int, seed int, extra ...string) {
 	t.Helper()
-	if code, out, errOut := runBinary(t, 5*time.Minute, "demo", "--data", data, "--user", user, "--cases", strconv.Itoa(n), "--seed", strconv.Itoa(seed)); code != 0 {
+	args := append([]string{"demo", "--data", data, "--user", user, "--cases", strconv.Itoa(n), "--seed", strconv.Itoa(seed)}, extra...)
+	if code, out, errOut := runBinary(t, 5*time.Minute, args...); code != 0 {
 		t.Fatalf("demo: exit %d\n%s%s", code, out, errOut)
 	}
 }
@@ -95,6 +96,7 @@ type deviceFigures struct {
 	open      []float64 // unlock to the case list shown
 	keystroke []float64 // one search keystroke to the list answering it
 	save      []float64 // saving a new case to "saved"
+	openCase  []float64 // a case with 50 service records, from the list to its page with every record
 	idbBytes  float64
 }
 
@@ -112,8 +114,9 @@ func BenchmarkDevice(b *testing.B) {
 	data := b.TempDir()
 	addUser(b, data, "small", "a-long-password", "worker", "t1", "620102")
 	addUser(b, data, "big", "a-long-password", "worker", "t1", "620102")
-	demo(b, data, "small", 100, 1)
-	demo(b, data, "big", big, 2)
+	// Each also gets one case with 50 service records (titled …多次服务个案).
+	demo(b, data, "small", 100, 1, "--busy", "50")
+	demo(b, data, "big", big, 2, "--busy", "50")
 	srv := startServer(b, data, "127.0.0.1:0")
 	for i := 0; i < b.N; i++ {
 		var figs []deviceFigures
@@ -121,7 +124,7 @@ func BenchmarkDevice(b *testing.B) {
 			name string
 			n    int
 		}{{"small", 100}, {"big", big}} {
-			figs = append(figs, measureDevice(b, srv.URL, u.name, u.n))
+			figs = append(figs, measureDevice(b, srv.URL, u.name, u.n+1))
 		}
 		small, large := figs[0], figs[1]
 		b.Logf("device, CPU 4× throttled, median ms   %d cases | %d cases | ratio", small.cases, large.cases)
@@ -131,11 +134,13 @@ func BenchmarkDevice(b *testing.B) {
 		row("unlock and open the case list", median(small.open), median(large.open))
 		row("search keystroke", median(small.keystroke), median(large.keystroke))
 		row("save one record (durable)", median(small.save), median(large.save))
+		row("open a case with 50 service records", median(small.openCase), median(large.openCase))
 		row("IndexedDB size (MB)", small.idbBytes/1e6, large.idbBytes/1e6)
 		row("first sync, unthrottled (s)", small.catchup/1000, large.catchup/1000)
 		b.ReportMetric(median(large.open), "open-ms")
 		b.ReportMetric(median(large.keystroke), "keystroke-ms")
 		b.ReportMetric(median(large.save), "save-ms")
+		b.ReportMetric(median(large.openCase), "opencase-ms")
 		b.ReportMetric(large.idbBytes/1e6, "idb-MB")
 		b.ReportMetric(median(large.open)/median(small.open), "open-ratio")
 		b.ReportMetric(median(large.keystroke)/median(small.keystroke), "keystroke-ratio")
@@ -191,7 +196,14 @@ func measureDevice(b *testing.B, url, user string, n int) deviceFigures {
 		f.save = append(f.save, timed(b, ctx, `document.getElementById("case-create").click()`,
 			`document.getElementById("case-message") !== null && document.getElementById("case-message").textContent === "已保存在本机。" && document.getElementById("case-title").value === ""`))
 	}
-	progress("%s: keystrokes %v ms, saves %v ms", user, round(f.keystroke), round(f.save))
+	for range 3 {
+		search(b, ctx, "多次服务个案")
+		waitFor(b, ctx, 10*time.Second, "the busy case listed", caseCount(1))
+		f.openCase = append(f.openCase, timed(b, ctx, `document.querySelector("#case-list .jz-row a").click()`,
+			`document.getElementById("case-timeline") !== null && document.querySelectorAll("#case-timeline li").length === 51`))
+		openInApp(b, ctx, "#case-back")
+	}
+	progress("%s: keystrokes %v ms, saves %v ms, open a busy case %v ms", user, round(f.keystroke), round(f.save), round(f.openCase))
 	return f
 }
 

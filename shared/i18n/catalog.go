@@ -118,6 +118,7 @@ const (
 	CaseHasConflict      Key = "case.has_conflict"
 	FormSave             Key = "form.save"
 	FormYuan             Key = "form.yuan"
+	Colon                Key = "colon"
 	RecordStageBlocked   Key = "record.stage_blocked"
 	RecordBack           Key = "record.back"
 	RecordMissing        Key = "record.missing"
@@ -253,6 +254,7 @@ var catalog = map[Key]entry{
 	CaseHasConflict:      {"此个案有修改冲突，需要你决定保留哪一个：", "Edits to this case conflict; choose which to keep:"},
 	FormSave:             {"保存", "Save"},
 	FormYuan:             {"元", "yuan"},
+	Colon:                {"：", ": "},
 	RecordStageBlocked:   {"没有保存：进入「%s」阶段前，还须填写：", "Not saved: before the case moves to %s, fill in: "},
 	RecordBack:           {"返回个案", "Back to the case"},
 	RecordMissing:        {"本机没有这条记录（可能尚未同步）", "This record is not on this tablet (not synced yet?)"},

@@ -8,7 +8,7 @@ func caseTypes() []*Type {
 	return []*Type{
 		ownedBy("worker", rootType(TypeCase, "个案", "Case",
 			fld("title", KindText, "个案名称", "Title", required(), maxLen(100)),
-			fld("client", KindRef, "服务对象", "Client", required(), refs(TypePerson)),
+			fld("client", KindRef, "服务对象", "Client", atStage(StageIntake), refs(TypePerson)), // named once the person is registered (with consent)
 			fld("household", KindRef, "家庭", "Household", refs(TypeHousehold)),
 			fld("categories", KindCodes, "服务对象类别", "Target categories", atStage(StageIntake), codes(ListTarget), sensitive()),
 			fld("methods", KindCodes, "服务方法", "Methods", codes(ListMethod)),

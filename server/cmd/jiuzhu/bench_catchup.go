@@ -86,7 +86,7 @@ func benchCatchup(ctx context.Context, dirFlag string, nCases, pullLimit int, se
 		return res, err
 	}
 	t0 := time.Now()
-	loaded, err := loadCaseload(ctx, dir, worker.ID, nCases, seed)
+	loaded, err := loadCaseload(ctx, dir, worker.ID, nCases, seed, 0)
 	if err != nil {
 		return res, err
 	}
@@ -136,12 +136,14 @@ func benchCatchup(ctx context.Context, dirFlag string, nCases, pullLimit int, se
 	return res, nil
 }
 
-// loadCaseload writes n generated cases of worker into the store in dir,
+// loadCaseload writes n generated cases of worker into the store in dir
+// (and, when busy > 0, one more with busy service records, its title
+// ending in busyTitle),
 // the way the server applies a push: sync.Log.Apply with the schema, by a
 // synthetic device, in transactions of casesPerTx cases, and the root and
 // owner indexes of server.(*Server).index. It returns the number of changes
 // written.
-func loadCaseload(ctx context.Context, dir, worker string, n int, seed uint64) (int, error) {
+func loadCaseload(ctx context.Context, dir, worker string, n int, seed uint64, busy int) (int, error) {
 	const casesPerTx = 200
 	// A device of its own per load: op ids must never repeat in a store,
 	// and a second load into the same directory (jiuzhu demo) starts its
@@ -160,10 +162,18 @@ func loadCaseload(ctx context.Context, dir, worker string, n int, seed uint64) (
 	// Clocks one hour back, a thousand changes per millisecond.
 	base := time.Now().Add(-time.Hour).UnixMilli()
 	var counter uint64
-	for done := 0; done < n; {
+	total := n
+	if busy > 0 {
+		total++
+	}
+	for done := 0; done < total; {
 		var batch []sync.Change
-		for ; done < n && len(batch) < casesPerTx*changesPerCase; done++ {
-			for _, e := range g.caseEdits(worker, base) {
+		for ; done < total && len(batch) < casesPerTx*changesPerCase; done++ {
+			edits := g.caseEdits(worker, base)
+			if done == n {
+				edits = g.caseEditsWith(worker, base, busy, busyTitle)
+			}
+			for _, e := range edits {
 				counter++
 				batch = append(batch, sync.Change{Op: sync.Op{Device: device, Counter: counter}, Rec: e.Rec, Field: e.Field,
 					Value: e.Value, HLC: sync.MakeHLC(base+int64(counter/1000), uint16(counter%1000)), By: worker})

@@ -157,6 +157,16 @@ const (
 // caseEdits returns the edits that create one case of worker, with its
 // client and service records.
 func (g *textGen) caseEdits(worker string, ms int64) []sync.Edit {
+	return g.caseEditsWith(worker, ms, servicesPerCase, pick(g, titleKinds))
+}
+
+// busyTitle ends the title of the case `jiuzhu demo --busy` adds, so that
+// a search finds it.
+const busyTitle = "多次服务个案"
+
+// caseEditsWith is caseEdits with a number of service records and a title
+// (after the client's name) of the caller's choosing.
+func (g *textGen) caseEditsWith(worker string, ms int64, services int, titleKind string) []sync.Edit {
 	c := g.recID(model.TypeCase, ms)
 	p := g.recID(model.TypePerson, ms)
 	name := g.name()
@@ -170,7 +180,7 @@ func (g *textGen) caseEdits(worker string, ms int64) []sync.Edit {
 		out = append(out, sync.Edit{Rec: rec, Field: field, Value: value})
 	}
 	add(c, sync.FieldRoot, root)
-	add(c, "title", model.Str(name+pick(g, titleKinds)))
+	add(c, "title", model.Str(name+titleKind))
 	add(c, "client", model.Str(string(p)))
 	add(c, "categories", targets)
 	add(c, "methods", g.codes(model.ListMethod, 2))
@@ -191,7 +201,7 @@ func (g *textGen) caseEdits(worker string, ms int64) []sync.Edit {
 	add(p, "health", model.Str(pick(g, healths)))
 	add(p, "disability", model.Str(pick(g, disabilities)))
 
-	for range servicesPerCase {
+	for range services {
 		s := g.recID(model.TypeServiceRecord, ms)
 		day := g.date(opened, 300)
 		hour := 8 + g.r.IntN(9)

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	stdsync "sync"
+	"sync/atomic"
 
 	"jiuzhu/app/caseindex"
 	"jiuzhu/app/local"
@@ -19,6 +20,7 @@ type caseList struct {
 	store local.Store   // the store idx follows
 	idx   *caseindex.Index
 	pos   local.DigestPos
+	last  atomic.Pointer[caseindex.Index] // idx as of the last refresh, for readers on the UI goroutine
 }
 
 var theCases caseList
@@ -50,6 +52,7 @@ func (c *caseList) refresh(ctx context.Context, st local.Store) (*caseindex.Inde
 		return nil, err
 	}
 	c.idx.SetOverlay(overlay)
+	c.last.Store(c.idx)
 	return c.idx, nil
 }
 
@@ -103,5 +106,6 @@ func pendingDigests(ctx context.Context, st local.Store, out []sync.Change) ([]l
 func (c *caseList) forget() {
 	c.mu.Lock()
 	c.store, c.idx, c.pos = nil, nil, local.DigestPos{}
+	c.last.Store(nil)
 	c.mu.Unlock()
 }

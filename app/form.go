@@ -159,6 +159,9 @@ func fieldControl(l i18n.Lang, prefix string, f *model.Field, value, problem str
 	if f.Kind == model.KindMoney {
 		return moneyControl(l, id, label, f, value, problem, msg)
 	}
+	if f.Division {
+		return &divisionPicker{ID: id, Label: label, Value: text}
+	}
 	in := goapp.Input().ID(id).Value(text).Aria("describedby", id+"-err")
 	switch f.Kind {
 	case model.KindDate:

@@ -154,3 +154,25 @@ func TestMoneyValue(t *testing.T) {
 		}
 	}
 }
+
+func TestDivisions(t *testing.T) {
+	tb := &divisionTable{byCode: map[string]division{}, kids: map[string][]string{}, loaded: map[string]bool{}}
+	if err := tb.add("top", "6201,兰州市,62\n620102,城关区,6201\n620102001,酒泉路街道,620102\n"); err != nil {
+		t.Fatal(err)
+	}
+	if err := tb.add("620102", "620102001001,畅家巷社区居委会,620102001\n620102001002,张家园社区居委会,620102001\n"); err != nil {
+		t.Fatal(err)
+	}
+	if got := tb.path("620102001002"); strings.Join(got, ">") != "6201>620102>620102001>620102001002" {
+		t.Errorf("path %v", got)
+	}
+	if kids := tb.children("620102001"); len(kids) != 2 || kids[1].name != "张家园社区居委会" {
+		t.Errorf("children %v", kids)
+	}
+	if got := tb.path("6299"); len(got) != 0 {
+		t.Errorf("unknown code: %v", got)
+	}
+	if err := tb.add("bad", "a,\"b\n"); err == nil {
+		t.Error("a broken file is not refused")
+	}
+}

@@ -58,6 +58,7 @@ type recordPage struct {
 	problems map[string]string
 	msg      string
 	notes    []string // reminders after a save (late entry, possible duplicate)
+	dup      string   // while typing: another case whose client has this ID number
 	sync     syncer.Status
 }
 
@@ -272,6 +273,16 @@ func (p *recordPage) onSave(ctx goapp.Context, e goapp.Event) {
 	})
 }
 
+// onInput warns while an ID number is typed that another case on the
+// tablet has a client with the same number.
+func (p *recordPage) onInput(ctx goapp.Context, e goapp.Event) {
+	target := e.Get("target")
+	if target.Get("id").String() != formID("f-", "id_number") {
+		return
+	}
+	p.dup = duplicateCase(model.Str(strings.TrimSpace(target.Get("value").String())), p.root)
+}
+
 // stageBlock says what must be filled in first when saving edits would
 // move the case to a stage at which some of its records lack a field
 // required from that stage on ("" when nothing blocks).
@@ -355,10 +366,11 @@ func (p *recordPage) reminders(l i18n.Lang, edits []sync.Edit, now time.Time) []
 // number v ("" if none).
 func duplicateCase(v string, root sync.RecID) string {
 	id, _ := model.AsString(v)
-	if len(id) != 18 || theCases.idx == nil {
+	idx := theCases.last.Load()
+	if len(id) != 18 || idx == nil {
 		return ""
 	}
-	for _, c := range theCases.idx.Query(caseindex.Query{Text: id, Limit: 5}).Rows {
+	for _, c := range idx.Query(caseindex.Query{Text: id, Limit: 5}).Rows {
 		if c.Root != root && c.IDNumber == id {
 			return c.Title
 		}
@@ -468,7 +480,10 @@ func (p *recordPage) render(l i18n.Lang) ui {
 	}
 	fields = append(fields, goapp.Button().ID("record-save").Type("submit").Text(t(i18n.FormSave)))
 	body := []ui{back, goapp.H1().ID("page-title").Text(heading),
-		goapp.Form().ID("record-form").Class("jz-form").OnSubmit(p.onSave).Body(fields...)}
+		goapp.Form().ID("record-form").Class("jz-form").OnSubmit(p.onSave).OnInput(p.onInput).Body(fields...)}
+	if p.dup != "" {
+		body = append(body, goapp.P().ID("record-dup").Class("jz-error").Attr("role", "status").Text(t(i18n.RecordDuplicate)+p.dup))
+	}
 	if p.msg != "" {
 		body = append(body, goapp.P().ID("record-msg").Attr("role", "status").Text(p.msg))
 	}

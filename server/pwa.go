@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -29,6 +30,17 @@ var (
 	iconSVG      = "/web/icons/icon.svg"
 	extraCached  = []string{iconSVG}
 )
+
+// cachedFiles is what the service worker precaches besides go-app's list:
+// the extra icons, and the administrative division tables
+// (app/divisions.go), which the tablet reads offline too.
+func cachedFiles(a *web.Assets) []string {
+	out := slices.Clone(extraCached)
+	for _, n := range a.StaticNames("divisions/") {
+		out = append(out, "/web/"+n)
+	}
+	return out
+}
 
 // pwa serves the app: go-app's pages and generated files, our static files,
 // and app.wasm precompressed.
@@ -69,7 +81,7 @@ func newPWA(a *web.Assets) *pwa {
 		},
 		Styles:                []string{"/web/app.css"},
 		Scripts:               []string{"/web/jiuzhu.js defer"},
-		CacheableResources:    extraCached,
+		CacheableResources:    cachedFiles(a),
 		Resources:             localResources{},
 		Version:               a.Version(),
 		ServiceWorkerTemplate: serviceWorker,

@@ -105,6 +105,19 @@ func listFiles(fsys fs.FS) ([]string, error) {
 	return names, err
 }
 
+// StaticNames lists the static files whose names start with prefix, in
+// order.
+func (a *Assets) StaticNames(prefix string) []string {
+	var out []string
+	for name := range a.static {
+		if strings.HasPrefix(name, prefix) {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // Version is the content hash of all the files: a new build has a new one.
 func (a *Assets) Version() string { return a.version }
 

@@ -27,12 +27,50 @@ func (e *APIError) Error() string { return e.Body.Code + ": " + e.Body.En }
 // net/http client would add megabytes to app.wasm) and decodes a 2xx answer
 // into out. It blocks, so it runs in ctx.Async.
 func PostJSON(ctx context.Context, path string, body, out any) error {
-	if !goapp.IsClient {
-		return ErrNetwork
-	}
 	b, err := json.Marshal(body)
 	if err != nil {
 		return err
+	}
+	status, text, err := fetch(ctx, path, map[string]any{
+		"method":  "POST",
+		"cache":   "no-store",
+		"headers": map[string]any{"Content-Type": "application/json"},
+		"body":    string(b),
+	})
+	if err != nil {
+		return err
+	}
+	if status < 200 || status > 299 {
+		e := &APIError{Status: status}
+		if json.Unmarshal([]byte(text), &e.Body) != nil || e.Body.Code == "" {
+			e.Body = api.Error{Code: "http", Message: "服务器返回错误。", En: "The server answered with an error."}
+		}
+		return e
+	}
+	if out == nil {
+		return nil
+	}
+	return json.Unmarshal([]byte(text), out)
+}
+
+// GetText fetches a file of the app (the service worker answers offline)
+// and returns its text. It blocks, so it runs in ctx.Async.
+func GetText(ctx context.Context, path string) (string, error) {
+	status, text, err := fetch(ctx, path, map[string]any{"method": "GET"})
+	if err != nil {
+		return "", err
+	}
+	if status < 200 || status > 299 {
+		return "", &APIError{Status: status, Body: api.Error{Code: "http", Message: "无法读取 " + path, En: "cannot read " + path}}
+	}
+	return text, nil
+}
+
+// fetch runs the browser's fetch and returns the answer's status and text;
+// ErrNetwork when there is no answer within 25 seconds.
+func fetch(ctx context.Context, path string, opts map[string]any) (int, string, error) {
+	if !goapp.IsClient {
+		return 0, "", ErrNetwork
 	}
 	type answer struct {
 		status int
@@ -58,36 +96,16 @@ func PostJSON(ctx context.Context, path string, body, out any) error {
 	defer onText.Release()
 	defer onResp.Release()
 	defer onFail.Release()
-	opts := map[string]any{
-		"method":  "POST",
-		"cache":   "no-store",
-		"headers": map[string]any{"Content-Type": "application/json"},
-		"body":    string(b),
-	}
 	if timeout := goapp.Window().Get("AbortSignal").Get("timeout"); timeout.Truthy() {
 		opts["signal"] = goapp.Window().Get("AbortSignal").Call("timeout", 20000)
 	}
 	goapp.Window().Call("fetch", path, opts).Call("then", onResp, onFail)
-	var a answer
 	select {
-	case a = <-done:
+	case a := <-done:
+		return a.status, a.text, a.err
 	case <-ctx.Done():
-		return ctx.Err()
+		return 0, "", ctx.Err()
 	case <-time.After(25 * time.Second):
-		return ErrNetwork
+		return 0, "", ErrNetwork
 	}
-	if a.err != nil {
-		return a.err
-	}
-	if a.status < 200 || a.status > 299 {
-		e := &APIError{Status: a.status}
-		if json.Unmarshal([]byte(a.text), &e.Body) != nil || e.Body.Code == "" {
-			e.Body = api.Error{Code: "http", Message: "服务器返回错误。", En: "The server answered with an error."}
-		}
-		return e
-	}
-	if out == nil {
-		return nil
-	}
-	return json.Unmarshal([]byte(a.text), out)
 }

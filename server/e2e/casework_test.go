@@ -55,6 +55,13 @@ func TestCaseworkOffline(t *testing.T) {
 	waitFor(t, a, 10*time.Second, "the stage requirement named", `document.getElementById("record-msg") !== null && document.getElementById("record-msg").textContent.includes("服务对象类别")`)
 	backToCase(t, a)
 	eval[bool](t, a, `(() => { document.getElementById("f-categories-dibao").click(); return true; })()`)
+	// The division, picked down to the community, offline (the tables
+	// come from the service worker's cache).
+	for _, pick := range [][2]string{{"f-division-pref", "6201"}, {"f-division-county", "620102"}, {"f-division-town", "620102001"}, {"f-division-village", "620102001001"}} {
+		waitFor(t, a, 20*time.Second, "the division level "+pick[0], `document.querySelector("#`+pick[0]+` option[value='`+pick[1]+`']") !== null`)
+		setControls(t, a, map[string]string{pick[0]: pick[1]})
+	}
+	waitFor(t, a, 10*time.Second, "the community's code", `document.getElementById("f-division").value === "620102001001"`)
 	click(t, a, "case-save")
 	waitFor(t, a, 10*time.Second, "the case saved", `document.getElementById("case-save-msg") !== null && document.getElementById("case-save-msg").textContent === "已保存在本机。"`)
 
@@ -98,6 +105,7 @@ func TestCaseworkOffline(t *testing.T) {
 	waitFor(t, b, 60*time.Second, "the case on tablet B", caseListed("张秀英低保个案")+` && document.getElementById("case-list").innerText.includes("回访")`)
 	openInApp(t, b, `#case-list .jz-row[data-id="`+id+`"] a`)
 	waitFor(t, b, 30*time.Second, "the case page on B", `document.getElementById("case-stage-now") !== null && document.getElementById("case-stage-now").textContent.endsWith("回访") && document.querySelectorAll("#case-timeline li").length === 11`)
+	waitFor(t, b, 30*time.Second, "the division on B, down to the community", `document.getElementById("f-division") !== null && document.getElementById("f-division").value === "620102001001" && document.getElementById("f-division-village") !== null`)
 	openInApp(t, b, "#case-back")
 	search(t, b, "zxy")
 	if got := listedClients(t, b); len(got) != 1 || !strings.HasPrefix(got[0], "张秀英") {

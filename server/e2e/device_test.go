@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -24,16 +25,17 @@ func TestCaseSearchInBrowser(t *testing.T) {
 	logIn(t, ctx, "wang", "a-long-password")
 	waitFor(t, ctx, 120*time.Second, "all 300 cases listed", caseCount(300))
 
-	last4 := eval[string](t, ctx, `(() => { const c = document.querySelector("#case-list .jz-client"); return c.textContent.trim().slice(-4); })()`)
+	first := eval[string](t, ctx, `document.querySelector("#case-list .jz-client").textContent.replace(/^ · /, "")`)
+	last4 := first[len(first)-4:]
 	search(t, ctx, last4)
 	rows := listedClients(t, ctx)
 	if len(rows) == 0 {
 		t.Fatalf("searching the last digits %q found nothing: %s", last4, eval[string](t, ctx, `document.getElementById("case-count").outerHTML + document.getElementById("case-search").value`))
 	}
-	for _, r := range rows {
-		if !strings.HasSuffix(r, last4) {
-			t.Errorf("searching %q listed %q", last4, r)
-		}
+	// The digits match the end of an ID number or part of a phone (not
+	// shown): the client they came from is among those found.
+	if !slices.Contains(rows, first) {
+		t.Errorf("searching %q did not list %q: %v", last4, first, rows)
 	}
 	for _, q := range []string{"王", "wang"} {
 		search(t, ctx, q)
@@ -60,6 +62,21 @@ func TestCaseSearchInBrowser(t *testing.T) {
 	waitFor(t, ctx, 10*time.Second, "every case is in intervention", caseCount(300))
 	setControls(t, ctx, map[string]string{"case-stage": "closed"})
 	waitFor(t, ctx, 10*time.Second, "none closed", caseCount(0))
+	setControls(t, ctx, map[string]string{"case-stage": "*"})
+	waitFor(t, ctx, 10*time.Second, "every case again", caseCount(300))
+
+	t.Log("registering a person whose ID number another case's client has: a warning while typing")
+	ids := eval[[]string](t, ctx, `Array.from(document.querySelectorAll("#case-list .jz-row"), r => r.dataset.id).slice(0, 2)`)
+	openInApp(t, ctx, `#case-list .jz-row[data-id="`+ids[0]+`"] a`)
+	openInApp(t, ctx, `#case-timeline li[data-type=person] a`)
+	waitFor(t, ctx, 20*time.Second, "the client's page", `document.getElementById("f-id_number") !== null && document.getElementById("f-id_number").value.length === 18`)
+	idNumber := eval[string](t, ctx, `document.getElementById("f-id_number").value`)
+	openInApp(t, ctx, "#nav-cases")
+	openInApp(t, ctx, `#case-list .jz-row[data-id="`+ids[1]+`"] a`)
+	openInApp(t, ctx, "#add-person")
+	waitFor(t, ctx, 20*time.Second, "the new person form", `document.getElementById("consent") !== null`)
+	typeInto(t, ctx, "f-id_number", idNumber)
+	waitFor(t, ctx, 10*time.Second, "the duplicate warning", `document.getElementById("record-dup") !== null && document.getElementById("record-dup").textContent.includes("可能重复")`)
 }
 
 // caseCount is the predicate that the case list says it has n cases.

@@ -118,6 +118,11 @@ const (
 	CaseHasConflict      Key = "case.has_conflict"
 	FormSave             Key = "form.save"
 	FormYuan             Key = "form.yuan"
+	DivPrefecture        Key = "div.prefecture"
+	DivCounty            Key = "div.county"
+	DivTownship          Key = "div.township"
+	DivVillage           Key = "div.village"
+	DivUnavailable       Key = "div.unavailable"
 	Colon                Key = "colon"
 	RecordStageBlocked   Key = "record.stage_blocked"
 	RecordBack           Key = "record.back"
@@ -254,6 +259,11 @@ var catalog = map[Key]entry{
 	CaseHasConflict:      {"此个案有修改冲突，需要你决定保留哪一个：", "Edits to this case conflict; choose which to keep:"},
 	FormSave:             {"保存", "Save"},
 	FormYuan:             {"元", "yuan"},
+	DivPrefecture:        {"市（州）", "Prefecture"},
+	DivCounty:            {"县（市、区）", "County"},
+	DivTownship:          {"乡镇（街道）", "Township / street"},
+	DivVillage:           {"村（社区）", "Village / community"},
+	DivUnavailable:       {"行政区划表暂时无法读取（首次联网后可离线使用）。当前代码：", "The division list cannot be read yet (it works offline after the first connection). Current code:"},
 	Colon:                {"：", ": "},
 	RecordStageBlocked:   {"没有保存：进入「%s」阶段前，还须填写：", "Not saved: before the case moves to %s, fill in: "},
 	RecordBack:           {"返回个案", "Back to the case"},

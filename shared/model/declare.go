@@ -45,6 +45,7 @@ func maxLen(n int) opt         { return func(f *Field) { f.Max = n } }
 func between(lo, hi int) opt   { return func(f *Field) { f.Min, f.Max = lo, hi } }
 func required() opt            { return req(Always) }
 func past() opt                { return func(f *Field) { f.Past = true } }
+func division() opt            { return func(f *Field) { f.Division = true } }
 func atStage(stage string) opt { return req(Requirement(stage)) }
 
 func fld(name string, k Kind, zh, en string, opts ...opt) Field {

@@ -29,6 +29,9 @@ type Field struct {
 	// cannot be after the day it is entered (checked where today is known:
 	// on the device).
 	Past bool
+	// Division marks a text field that holds an administrative division
+	// code, picked from the division tree.
+	Division bool
 }
 
 // Type declares one record type.

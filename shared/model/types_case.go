@@ -15,7 +15,7 @@ func caseTypes() []*Type {
 			fld("worker", KindUser, "负责社工", "Social worker", required()),
 			fld("team", KindRefs, "个案管理团队", "Case management team", refs(TypeStaff)),
 			fld("opened", KindDate, "开案日期", "Opened", required(), past()),
-			fld("division", KindText, "行政区划", "Division code", maxLen(12)),
+			fld("division", KindText, "行政区划", "Division", maxLen(12), division()),
 		)),
 		childType(TypeIntake, "接案登记表", "Intake", inCase,
 			fld("date", KindDate, "接案日期", "Date", required(), past()),

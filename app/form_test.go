@@ -176,3 +176,19 @@ func TestDivisions(t *testing.T) {
 		t.Error("a broken file is not refused")
 	}
 }
+
+func TestDerivedFromID(t *testing.T) {
+	id := sync.RecID("person/01J0000000000000000000000C")
+	got := derivedFromID(map[string]string{}, []sync.Edit{{Rec: id, Field: "id_number", Value: model.Str("620102198001011239")}})
+	if len(got) != 2 || got[0].Value != model.Str("1980-01-01") || got[1].Value != model.Str("male") {
+		t.Errorf("derived %+v", got)
+	}
+	kept := derivedFromID(map[string]string{"birth_date": model.Str("1980-01-02"), "gender": model.Str("female")},
+		[]sync.Edit{{Rec: id, Field: "id_number", Value: model.Str("620102198001011239")}})
+	if len(kept) != 0 {
+		t.Errorf("typed values overwritten: %+v", kept)
+	}
+	if bad := derivedFromID(map[string]string{}, []sync.Edit{{Rec: id, Field: "id_number", Value: model.Str("12")}}); bad != nil {
+		t.Errorf("from a bad number: %+v", bad)
+	}
+}

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strconv"
@@ -223,6 +224,9 @@ func (p *recordPage) onSave(ctx goapp.Context, e goapp.Event) {
 	if p.isNew {
 		edits = append(newRecordEdits(t, p.id, p.root, p.parent, me), edits...)
 	}
+	if p.typ == model.TypePerson {
+		edits = append(edits, derivedFromID(current, edits)...)
+	}
 	// Consent first: a new person's sensitive fields go with a consent.
 	if p.isNew && p.typ == model.TypePerson && sensitiveIn(t, edits) {
 		ct, _ := registry.Type(model.TypeConsent)
@@ -402,6 +406,34 @@ func newRecordEdits(t *model.Type, id, root, parent sync.RecID, me string) []syn
 	return out
 }
 
+// derivedFromID fills a person's birth date and gender from a resident ID
+// number when they are empty (GB 11643: digits 7–14 are the birth date,
+// the 17th is odd for men).
+func derivedFromID(current map[string]string, edits []sync.Edit) []sync.Edit {
+	vals := maps.Clone(current)
+	var id sync.RecID
+	for _, e := range edits {
+		vals[e.Field], id = e.Value, e.Rec
+	}
+	num, _ := model.AsString(vals["id_number"])
+	birth, ok := model.IDBirthDate(num)
+	if !ok {
+		return nil
+	}
+	var out []sync.Edit
+	if v := vals["birth_date"]; v == "" || v == model.Null {
+		out = append(out, sync.Edit{Rec: id, Field: "birth_date", Value: model.Date(birth)})
+	}
+	if v := vals["gender"]; (v == "" || v == model.Null) && len(num) == 18 {
+		g := "female"
+		if (num[16]-'0')%2 == 1 {
+			g = "male"
+		}
+		out = append(out, sync.Edit{Rec: id, Field: "gender", Value: model.Str(g)})
+	}
+	return out
+}
+
 // sensitiveIn reports whether edits set a sensitive field of t.
 func sensitiveIn(t *model.Type, edits []sync.Edit) bool {
 	for _, e := range edits {
@@ -456,6 +488,11 @@ func (p *recordPage) render(l i18n.Lang) ui {
 		heading = t(i18n.RecordNew) + heading
 	}
 	vals := p.values()
+	if b, _ := model.AsString(vals["birth_date"]); p.typ == model.TypePerson && b != "" {
+		if age, ok := model.Age(b, time.Now().Format(time.DateOnly)); ok {
+			heading += " · " + fmt.Sprintf(t(i18n.RecordAge), age)
+		}
+	}
 	fields := make([]ui, 0, len(typ.Fields)+4)
 	for i := range typ.Fields {
 		f := &typ.Fields[i]

@@ -118,6 +118,7 @@ const (
 	CaseHasConflict      Key = "case.has_conflict"
 	FormSave             Key = "form.save"
 	FormYuan             Key = "form.yuan"
+	RecordAge            Key = "record.age"
 	DivPrefecture        Key = "div.prefecture"
 	DivCounty            Key = "div.county"
 	DivTownship          Key = "div.township"
@@ -259,6 +260,7 @@ var catalog = map[Key]entry{
 	CaseHasConflict:      {"此个案有修改冲突，需要你决定保留哪一个：", "Edits to this case conflict; choose which to keep:"},
 	FormSave:             {"保存", "Save"},
 	FormYuan:             {"元", "yuan"},
+	RecordAge:            {"%d 岁", "aged %d"},
 	DivPrefecture:        {"市（州）", "Prefecture"},
 	DivCounty:            {"县（市、区）", "County"},
 	DivTownship:          {"乡镇（街道）", "Township / street"},

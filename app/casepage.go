@@ -19,11 +19,11 @@ const casePath = "/case"
 // caseURL is the address of a case's page.
 func caseURL(id sync.RecID) string { return casePath + "?id=" + string(id) }
 
-// casePage shows one case and edits its own fields with a form generated
-// from the model. (The casework records under it come with the casework
-// screens.) What it shows is the record as this tablet has it: confirmed,
-// with the tablet's unsent edits on top; a conflict on the case is named
-// with a link to resolve it.
+// casePage shows one case: its own fields in a form generated from the
+// model, its stage, the timeline of its records with links to add more
+// (see recordPage). What it shows is the case as this tablet has it:
+// confirmed, with the tablet's unsent edits on top; a conflict on the case
+// is named with a link to resolve it.
 type casePage struct {
 	goapp.Compo
 	page

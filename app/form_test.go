@@ -192,3 +192,21 @@ func TestDerivedFromID(t *testing.T) {
 		t.Errorf("from a bad number: %+v", bad)
 	}
 }
+
+// A person the server flagged shows the flag with a way to dismiss it,
+// until a worker confirms the others are someone else.
+func TestDuplicateFlag(t *testing.T) {
+	root := sync.RecID("case/01J0000000000000000000000A")
+	p := sync.RecID("person/01J0000000000000000000000C")
+	flagged := confirmed(p, sync.FieldRoot, model.Str(string(root)), "name", model.Str("张三"),
+		"duplicates", model.List("person/01J0000000000000000000000D"))
+	page := &recordPage{page: page{user: "wang"}, typ: model.TypePerson, id: p, root: root, rec: flagged, recs: []*sync.Record{flagged}, loaded: true}
+	if html := render(t, page); !strings.Contains(html, `id="record-dup-server"`) || !strings.Contains(html, `id="dismiss-dup"`) || strings.Contains(html, `id="f-duplicates"`) {
+		t.Error("the flag is not shown, or shown as a field")
+	}
+	flagged.Apply(sync.Entry{Seq: 9, Change: sync.Change{Rec: p, Field: "not_duplicates", Value: model.List("person/01J0000000000000000000000D"), HLC: sync.MakeHLC(1_800_000_000_000, 0), By: "u1"}})
+	again := &recordPage{page: page.page, typ: model.TypePerson, id: p, root: root, rec: flagged, recs: []*sync.Record{flagged}, loaded: true}
+	if html := render(t, again); strings.Contains(html, `id="record-dup-server"`) {
+		t.Error("a dismissed flag is still shown")
+	}
+}

@@ -277,6 +277,46 @@ func (p *recordPage) onSave(ctx goapp.Context, e goapp.Event) {
 	})
 }
 
+// flaggedDuplicates returns the people the server found with the same ID
+// number that no one has confirmed are someone else.
+func flaggedDuplicates(vals map[string]string) []string {
+	dups, _ := model.AsList(vals["duplicates"])
+	not, _ := model.AsList(vals["not_duplicates"])
+	var out []string
+	for _, d := range dups {
+		if !slices.Contains(not, d) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// onNotDuplicate records that the flagged people are someone else.
+func (p *recordPage) onNotDuplicate(ctx goapp.Context, e goapp.Event) {
+	sess := theDevice.Session()
+	me, _ := theDevice.User()
+	if sess == nil || p.rec == nil {
+		return
+	}
+	vals := recordValues(p.rec)
+	not, _ := model.AsList(vals["not_duplicates"])
+	all := append(not, flaggedDuplicates(vals)...)
+	slices.Sort(all)
+	l := langOf(p.lang)
+	ctx.Async(func() {
+		_, err := sess.Edit(context.Background(), me, sync.Edit{Rec: p.id, Field: "not_duplicates", Value: model.List(slices.Compact(all)...)})
+		ctx.Dispatch(func(ctx goapp.Context) {
+			if err != nil {
+				p.msg = saveError(l, err)
+				return
+			}
+			p.msg = i18n.T(l, i18n.CasesSaved)
+			theDevice.Kick()
+			p.load(ctx)
+		})
+	})
+}
+
 // onInput warns while an ID number is typed that another case on the
 // tablet has a client with the same number.
 func (p *recordPage) onInput(ctx goapp.Context, e goapp.Event) {
@@ -496,7 +536,8 @@ func (p *recordPage) render(l i18n.Lang) ui {
 	fields := make([]ui, 0, len(typ.Fields)+4)
 	for i := range typ.Fields {
 		f := &typ.Fields[i]
-		if f.Name == model.FieldRoot || f.Name == model.FieldParent {
+		switch f.Name {
+		case model.FieldRoot, model.FieldParent, "duplicates", "not_duplicates": // the flag is shown apart
 			continue
 		}
 		fields = append(fields, p.control(l, "f-", f, vals[f.Name], p.problems[f.Name]))
@@ -516,8 +557,15 @@ func (p *recordPage) render(l i18n.Lang) ui {
 		fields = append(fields, goapp.FieldSet().ID("consent").Class("jz-consent").Body(consent...))
 	}
 	fields = append(fields, goapp.Button().ID("record-save").Type("submit").Text(t(i18n.FormSave)))
-	body := []ui{back, goapp.H1().ID("page-title").Text(heading),
-		goapp.Form().ID("record-form").Class("jz-form").OnSubmit(p.onSave).OnInput(p.onInput).Body(fields...)}
+	body := []ui{back, goapp.H1().ID("page-title").Text(heading)}
+	if others := flaggedDuplicates(vals); len(others) > 0 {
+		body = append(body, goapp.Div().ID("record-dup-server").Class("jz-error").Attr("role", "status").Body(
+			goapp.P().Text(fmt.Sprintf(t(i18n.RecordDupServer), len(others))),
+			goapp.Button().ID("dismiss-dup").Class("secondary").Text(t(i18n.RecordNotDuplicate)).OnClick(p.onNotDuplicate),
+		))
+	}
+	body = append(body,
+		goapp.Form().ID("record-form").Class("jz-form").OnSubmit(p.onSave).OnInput(p.onInput).Body(fields...))
 	if p.dup != "" {
 		body = append(body, goapp.P().ID("record-dup").Class("jz-error").Attr("role", "status").Text(t(i18n.RecordDuplicate)+p.dup))
 	}

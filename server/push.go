@@ -96,8 +96,10 @@ func (s *Server) applyPush(tx store.Tx, users map[string]store.User, dev deviceI
 	if err := tx.SetDeviceCounter(dev.device, counter); err != nil {
 		return res, err
 	}
-	res.rescoped, err = s.index(tx, r.Entries, res.touched)
-	return res, err
+	if res.rescoped, err = s.index(tx, r.Entries, res.touched); err != nil {
+		return res, err
+	}
+	return res, s.flagDuplicates(tx, r.Entries, res.touched)
 }
 
 // index keeps the root index (record → root) and the owner index (user →

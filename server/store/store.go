@@ -49,6 +49,9 @@ type ReadTx interface {
 	// RootRecords returns the records indexed under root (IndexRoot),
 	// including root itself when it was indexed, in id order.
 	RootRecords(root sync.RecID) ([]sync.RecID, error)
+	// Keyed returns the records indexed under a key (IndexKey), in id
+	// order.
+	Keyed(key string) ([]sync.RecID, error)
 	// Assigned returns the roots assigned to a user (Assign), in id order.
 	Assigned(user string) ([]sync.RecID, error)
 	// DeviceRoots returns the roots whose whole state a device has been
@@ -87,6 +90,10 @@ type Tx interface {
 	SetField(rec sync.RecID, field string, f sync.FieldState) error
 	// IndexRoot records that rec belongs to root (idempotent).
 	IndexRoot(root, rec sync.RecID) error
+	// IndexKey adds (on) or removes (!on) rec under a key: an index of
+	// values the server looks records up by (a hash of a person's ID
+	// number, to flag possible duplicates). Idempotent.
+	IndexKey(key string, rec sync.RecID, on bool) error
 	// Assign adds (on) or removes (!on) root from a user's assigned roots
 	// (idempotent).
 	Assign(root sync.RecID, user string, on bool) error

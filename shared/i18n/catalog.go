@@ -118,6 +118,8 @@ const (
 	CaseHasConflict      Key = "case.has_conflict"
 	FormSave             Key = "form.save"
 	FormYuan             Key = "form.yuan"
+	RecordDupServer      Key = "record.dup_server"
+	RecordNotDuplicate   Key = "record.not_duplicate"
 	RecordAge            Key = "record.age"
 	DivPrefecture        Key = "div.prefecture"
 	DivCounty            Key = "div.county"
@@ -260,6 +262,8 @@ var catalog = map[Key]entry{
 	CaseHasConflict:      {"此个案有修改冲突，需要你决定保留哪一个：", "Edits to this case conflict; choose which to keep:"},
 	FormSave:             {"保存", "Save"},
 	FormYuan:             {"元", "yuan"},
+	RecordDupServer:      {"可能重复：服务器发现另有 %d 条人员记录的身份证号与此相同（可能在其他社工的个案中）。请与督导核实后合并，或确认不是同一人。", "Possible duplicate: the server found %d other person record(s) with this ID number (perhaps in another worker's cases). Check with your supervisor, then merge, or confirm they are someone else."},
+	RecordNotDuplicate:   {"不是同一人", "Not the same person"},
 	RecordAge:            {"%d 岁", "aged %d"},
 	DivPrefecture:        {"市（州）", "Prefecture"},
 	DivCounty:            {"县（市、区）", "County"},

@@ -18,6 +18,11 @@ func personTypes() []*Type {
 			fld("disability", KindText, "残疾情况", "Disability", sensitive()),
 			fld("work_ability", KindBool, "有劳动能力", "Able to work", sensitive()),
 			fld("guardian", KindRef, "监护人", "Guardian", refs(TypePerson), sensitive()),
+			// Written by the server: other people with the same ID number,
+			// perhaps in other workers' cases (see server/duplicates.go).
+			fld("duplicates", KindRefs, "可能重复的人员", "Possible duplicates", refs(TypePerson)),
+			// Those a worker confirmed are someone else.
+			fld("not_duplicates", KindRefs, "已确认不是同一人", "Confirmed not the same person", refs(TypePerson)),
 		),
 		childType(TypeHousehold, "家庭", "Household", []string{TypeCase},
 			fld("address", KindText, "家庭住址", "Address", required(), sensitive()),

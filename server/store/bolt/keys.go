@@ -38,6 +38,7 @@ var (
 	bucketDevices     = []byte("devices")
 	bucketUserDevices = []byte("userdevices")
 	bucketAudit       = []byte("audit")
+	bucketKeyed       = []byte("keyed")
 
 	keyEpoch = []byte("epoch")
 )
@@ -57,6 +58,7 @@ const (
 	bDevices
 	bUserDevices
 	bAudit
+	bKeyed
 	numBuckets
 )
 
@@ -65,7 +67,7 @@ const (
 var dataBuckets = [numBuckets][]byte{
 	bucketLog, bucketOps, bucketCounters, bucketState, bucketRoots, bucketAssigned,
 	bucketDevRoots, bucketUsers, bucketUserNames, bucketSessions, bucketDevices,
-	bucketUserDevices, bucketAudit,
+	bucketUserDevices, bucketAudit, bucketKeyed,
 }
 
 // appendPrefixed appends s with its length as a uvarint before it.

@@ -29,6 +29,11 @@ var migrations = []func(tx *bbolt.Tx) error{
 		}
 		return tx.Bucket(bucketMeta).Put(keyEpoch, binary.BigEndian.AppendUint64(nil, 1))
 	},
+	// 2 → 3: the index of records by key (IndexKey).
+	func(tx *bbolt.Tx) error {
+		_, err := tx.CreateBucketIfNotExists([]byte("keyed"))
+		return err
+	},
 }
 
 // SchemaVersion is the version this build writes.

@@ -215,6 +215,9 @@ func (t *readTx) RootRecords(root sync.RecID) ([]sync.RecID, error) {
 	return t.ids(bRoots, string(root))
 }
 
+// Keyed implements store.ReadTx.
+func (t *readTx) Keyed(key string) ([]sync.RecID, error) { return t.ids(bKeyed, key) }
+
 // Assigned implements store.ReadTx.
 func (t *readTx) Assigned(user string) ([]sync.RecID, error) { return t.ids(bAssigned, user) }
 

@@ -270,6 +270,11 @@ func (t *tx) IndexRoot(root, rec sync.RecID) error {
 	return t.mark(bRoots, string(root), string(rec), true)
 }
 
+// IndexKey implements store.Tx.
+func (t *tx) IndexKey(key string, rec sync.RecID, on bool) error {
+	return t.mark(bKeyed, key, string(rec), on)
+}
+
 // Assign implements store.Tx.
 func (t *tx) Assign(root sync.RecID, user string, on bool) error {
 	return t.mark(bAssigned, user, string(root), on)

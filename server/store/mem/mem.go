@@ -27,6 +27,7 @@ type data struct {
 	state    map[sync.RecID]map[string]sync.FieldState
 	roots    map[sync.RecID]set
 	assigned map[string]set
+	keyed    map[string]set
 	devRoots map[string]set
 	users    map[string]store.User
 	names    map[string]string // login name → user id
@@ -46,6 +47,7 @@ func New() *Store {
 		state:    map[sync.RecID]map[string]sync.FieldState{},
 		roots:    map[sync.RecID]set{},
 		assigned: map[string]set{},
+		keyed:    map[string]set{},
 		devRoots: map[string]set{},
 		users:    map[string]store.User{},
 		names:    map[string]string{},

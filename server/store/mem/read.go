@@ -78,6 +78,9 @@ func (t *readTx) RootRecords(root sync.RecID) ([]sync.RecID, error) {
 	return sorted(t.d.roots[root]), nil
 }
 
+// Keyed implements store.ReadTx.
+func (t *readTx) Keyed(key string) ([]sync.RecID, error) { return sorted(t.d.keyed[key]), nil }
+
 // Assigned implements store.ReadTx.
 func (t *readTx) Assigned(user string) ([]sync.RecID, error) { return sorted(t.d.assigned[user]), nil }
 

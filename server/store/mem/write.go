@@ -106,6 +106,12 @@ func (t *tx) IndexRoot(root, rec sync.RecID) error {
 	return nil
 }
 
+// IndexKey implements store.Tx.
+func (t *tx) IndexKey(key string, rec sync.RecID, on bool) error {
+	mark(t, t.d.keyed, key, rec, on)
+	return nil
+}
+
 // Assign implements store.Tx.
 func (t *tx) Assign(root sync.RecID, user string, on bool) error {
 	mark(t, t.d.assigned, user, root, on)

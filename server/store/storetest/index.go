@@ -42,6 +42,29 @@ func testRootRecords(e *env) {
 	})
 }
 
+func testKeyed(e *env) {
+	e.update(func(tx store.Tx) error {
+		e.check(tx.IndexKey("id:a", "person/2", true))
+		e.check(tx.IndexKey("id:a", "person/1", true))
+		e.check(tx.IndexKey("id:a", "person/1", true))
+		e.check(tx.IndexKey("id:ab", "person/3", true))
+		e.check(tx.IndexKey("id:b", "person/9", false)) // never indexed
+		got, err := tx.Keyed("id:a")
+		e.ids("Keyed(id:a) inside the transaction", got, err, "person/1", "person/2")
+		return nil
+	})
+	e.update(func(tx store.Tx) error { return tx.IndexKey("id:a", "person/2", false) })
+	e.view(func(tx store.ReadTx) error {
+		got, err := tx.Keyed("id:a")
+		e.ids("Keyed(id:a)", got, err, "person/1")
+		got, err = tx.Keyed("id:ab")
+		e.ids("Keyed(id:ab)", got, err, "person/3")
+		got, err = tx.Keyed("id:")
+		e.ids("Keyed(id:)", got, err)
+		return nil
+	})
+}
+
 func testAssign(e *env) {
 	e.update(func(tx store.Tx) error {
 		e.check(tx.Assign("c/2", "u1", true))

@@ -26,6 +26,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"SetDeviceCounter", testSetDeviceCounter},
 		{"Fields", testFields},
 		{"RootRecords", testRootRecords},
+		{"Keyed", testKeyed},
 		{"Assign", testAssign},
 		{"DeviceRoots", testDeviceRoots},
 		{"Users", testUsers},

@@ -89,7 +89,8 @@ func (p *recordPage) OnNav(ctx goapp.Context) {
 }
 
 // presets fills a new record's obvious values: today's date, and for a
-// home visit the place and the time it started.
+// home visit the place and the time it started. (Never a consent's
+// answers: the person gives them, the worker records them.)
 func presets(typ, visit string, now time.Time) map[string]string {
 	out := map[string]string{}
 	t, ok := registry.Type(typ)
@@ -102,9 +103,6 @@ func presets(typ, visit string, now time.Time) map[string]string {
 	if typ == model.TypeServiceRecord && visit == "home" {
 		out["place"] = model.Str("home_visit")
 		out["start"] = model.Str(now.Format("15:04"))
-	}
-	if typ == model.TypeConsent {
-		out["separate"] = "true"
 	}
 	return out
 }

@@ -47,7 +47,7 @@ func TestCaseworkOffline(t *testing.T) {
 	setControls(t, a, map[string]string{"f-id_number": "620102198001011239"})
 	click(t, a, "record-save")
 	waitFor(t, a, 10*time.Second, "consent asked for", `document.getElementById("c-scope-err").textContent !== ""`)
-	saveRecord(t, a, map[string]string{"c-date": daysAgo(8)}, []string{"c-scope-record", "c-scope-sensitive"})
+	saveRecord(t, a, map[string]string{"c-date": daysAgo(8), "c-separate": "true"}, []string{"c-scope-record", "c-scope-sensitive"})
 	backToCase(t, a)
 
 	t.Log("intake is refused until the case names its target categories (required from intake on)")

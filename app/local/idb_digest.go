@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"strconv"
 	"syscall/js"
 
@@ -39,6 +40,10 @@ const (
 // errStale aborts a fold when another one has changed the snapshot since
 // it was read; the digests read are still right, only not folded.
 var errStale = errors.New("digest snapshot changed meanwhile")
+
+// errNotFolded reports digests computed but not written (the fold failed:
+// a full tablet, say). They are right; only the work is not kept.
+var errNotFolded = errors.New("digests not folded")
 
 func adDigJournal() []byte { return []byte("jiuzhu/digj") }
 func adDigChunk(epoch int64, i int) []byte {
@@ -90,7 +95,15 @@ func (s *idbStore) Digests(ctx context.Context, since DigestPos) ([]Digest, Dige
 		if err != nil || !rebuild {
 			return ds, next, full, err
 		}
-		if err := s.rebuildDigests(ctx); err != nil && !errors.Is(err, errStale) {
+		all, err := s.rebuildDigests(ctx)
+		switch {
+		case errors.Is(err, errStale):
+			continue // another rebuild won: read what it wrote
+		case errors.Is(err, errNotFolded):
+			// Computed but not written (a full tablet): right for now; the
+			// next read computes them again.
+			return all, DigestPos{}, true, nil
+		case err != nil:
 			return nil, DigestPos{}, false, err
 		}
 	}
@@ -154,11 +167,10 @@ func (s *idbStore) readDigests(ctx context.Context, since DigestPos) (ds []Diges
 		state := map[sync.RecID]Digest{}
 		applyDigests(state, ds)
 		ds = sortedDigests(state)
-		epoch, err := s.foldDigests(ctx, h, ds, next.Seq)
-		if err == nil {
+		// A fold that fails (another won, or the tablet is full) loses
+		// nothing: the digests read are right and the journal stays.
+		if epoch, err := s.foldDigests(ctx, h, ds, next.Seq); err == nil {
 			next.Epoch = epoch
-		} else if !errors.Is(err, errStale) {
-			return nil, DigestPos{}, false, false, err
 		}
 	}
 	return ds, next, full, false, nil
@@ -285,8 +297,9 @@ func (s *idbStore) startDigests(ctx context.Context) error {
 }
 
 // rebuildDigests computes every digest from the records (a new store, or a
-// new digester version) and writes them as the snapshot.
-func (s *idbStore) rebuildDigests(ctx context.Context) error {
+// new digester version) and writes them as the snapshot. When they cannot
+// be written it returns them with errNotFolded.
+func (s *idbStore) rebuildDigests(ctx context.Context) ([]Digest, error) {
 	var hreq, keys, vals, jkeys js.Value
 	if err := s.read(ctx, "rebuild digests", []string{storeRecs, storeDig, storeDigSnap}, func(t *tx) error {
 		hreq = t.t.Call("objectStore", storeDigSnap).Call("get", digHeaderKey)
@@ -295,7 +308,7 @@ func (s *idbStore) rebuildDigests(ctx context.Context) error {
 		jkeys = t.t.Call("objectStore", storeDig).Call("getAllKeys")
 		return nil
 	}); err != nil {
-		return err
+		return nil, err
 	}
 	keys, vals, jkeys = keys.Get("result"), vals.Get("result"), jkeys.Get("result")
 	recs := make([]*sync.Record, 0, keys.Length())
@@ -303,7 +316,7 @@ func (s *idbStore) rebuildDigests(ctx context.Context) error {
 		id := keys.Index(i).String()
 		r, err := s.openRecord(id, vals.Index(i))
 		if err != nil {
-			return &Error{Op: "rebuild digests: read record " + id, Err: err}
+			return nil, &Error{Op: "rebuild digests: read record " + id, Err: err}
 		}
 		recs = append(recs, r)
 	}
@@ -313,6 +326,10 @@ func (s *idbStore) rebuildDigests(ctx context.Context) error {
 	if n := jkeys.Length(); n > 0 {
 		through = int64(jkeys.Index(n - 1).Float())
 	}
-	_, err := s.foldDigests(ctx, readDigHeader(hreq.Get("result")), sortedDigests(state), through)
-	return err
+	all := sortedDigests(state)
+	_, err := s.foldDigests(ctx, readDigHeader(hreq.Get("result")), all, through)
+	if err != nil && !errors.Is(err, errStale) {
+		return all, fmt.Errorf("%w: %w", errNotFolded, err)
+	}
+	return all, err
 }

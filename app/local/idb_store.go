@@ -72,10 +72,9 @@ func openIDBStore(ctx context.Context, user string, key []byte, device string, d
 		return nil, err
 	}
 	st := &idbStore{c: c, seal: s, device: device, dg: dg, key: key}
-	if err := st.startDigests(ctx); err != nil {
-		c.close()
-		return nil, err
-	}
+	// Best effort: a full tablet still opens; its first digest read then
+	// computes them from the records.
+	st.startDigests(ctx)
 	return st, nil
 }
 

@@ -61,22 +61,18 @@ func (p *casePage) load(ctx goapp.Context) {
 	}
 	ctx.Async(func() {
 		c := context.Background()
-		rec, err := sess.Record(c, id)
+		recs, out, err := caseRecords(c, st, id)
 		if err != nil {
 			goapp.Log("jiuzhu: case:", err)
 			return
 		}
-		out, err := st.Outbox(c)
-		if err != nil {
-			return
+		var rec *sync.Record // the case comes first, unless deleted or not on the tablet
+		if len(recs) > 0 && recs[0].ID == id {
+			rec = recs[0]
 		}
 		pending := false
 		for _, ch := range out {
 			pending = pending || ch.Rec == id
-		}
-		recs, err := caseRecords(c, st, id)
-		if err != nil {
-			return
 		}
 		confs, err := st.ListType(c, sync.ConflictType)
 		if err != nil {
@@ -92,9 +88,6 @@ func (p *casePage) load(ctx goapp.Context) {
 		ctx.Dispatch(func(goapp.Context) {
 			if p.id != id {
 				return // navigated to another case meanwhile
-			}
-			if rec != nil && rec.Deleted() {
-				rec = nil
 			}
 			p.rec, p.pending, p.conflicts, p.stage, p.recs, p.loaded = rec, pending, n, stage, recs, true
 		})

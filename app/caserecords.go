@@ -13,15 +13,16 @@ import (
 // caseRecords returns every record of a case as the tablet shows it: the
 // confirmed ones with the tablet's unsent edits on top, records so far only
 // in the outbox included, deleted ones left out; the case itself first,
-// then by date (the type's first date field), then id.
-func caseRecords(ctx context.Context, st local.Store, root sync.RecID) ([]*sync.Record, error) {
+// then by date (the type's first date field), then id. It also returns the
+// outbox it read, for callers that need more of it.
+func caseRecords(ctx context.Context, st local.Store, root sync.RecID) ([]*sync.Record, []sync.Change, error) {
 	out, err := st.Outbox(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	recs, err := st.RootRecords(ctx, root)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	byID := make(map[sync.RecID]*sync.Record, len(recs))
 	for _, r := range recs {
@@ -36,7 +37,7 @@ func caseRecords(ctx context.Context, st local.Store, root sync.RecID) ([]*sync.
 	if len(missing) > 0 {
 		more, err := st.Records(ctx, missing)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, id := range missing {
 			r := more[id]
@@ -64,7 +65,7 @@ func caseRecords(ctx context.Context, st local.Store, root sync.RecID) ([]*sync.
 		}
 		return strings.Compare(string(a.ID), string(b.ID))
 	})
-	return list, nil
+	return list, out, nil
 }
 
 func boolCmp(a, b bool) int {

@@ -124,7 +124,7 @@ func (p *recordPage) load(ctx goapp.Context) {
 			}
 			root = sync.RootOf(r)
 		}
-		recs, err := caseRecords(c, st, root)
+		recs, _, err := caseRecords(c, st, root)
 		if err != nil {
 			goapp.Log("jiuzhu: record:", err)
 			return

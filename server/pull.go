@@ -111,6 +111,11 @@ func (s *Server) pull(ctx context.Context, dev deviceIdentity, ps *pullState, p 
 	// next pull is what confirms it stored them.
 	if len(ps.pendingAdd) > 0 || len(ps.pendingDrop) > 0 || ps.partial != "" {
 		page.More = true
+	} else if err := s.flushPull(ctx, dev, ps); err != nil {
+		// The snapshots are over: what the device confirmed is saved
+		// before it hears so, not when its connection closes, so that its
+		// next connection (which may come first) does not send them again.
+		return nil, err
 	}
 	return page, nil
 }

@@ -100,7 +100,6 @@ func (p *casePage) onSave(ctx goapp.Context, e goapp.Event) {
 	l := langOf(p.lang)
 	t, _ := registry.Type(model.TypeCase)
 	sess := theDevice.Session()
-	me, _ := theDevice.User()
 	if sess == nil || p.rec == nil {
 		return
 	}
@@ -116,17 +115,9 @@ func (p *casePage) onSave(ctx goapp.Context, e goapp.Event) {
 		p.msg = i18n.T(l, i18n.FormNoChange)
 		return
 	}
-	ctx.Async(func() {
-		_, err := sess.Edit(context.Background(), me, edits...)
-		ctx.Dispatch(func(ctx goapp.Context) {
-			if err != nil {
-				p.msg = saveError(l, err)
-				return
-			}
-			p.msg = i18n.T(l, i18n.CasesSaved)
-			theDevice.Kick()
-			p.load(ctx)
-		})
+	saveEdits(ctx, l, edits, &p.msg, func(ctx goapp.Context) {
+		p.msg = i18n.T(l, i18n.CasesSaved)
+		p.load(ctx)
 	})
 }
 

@@ -108,6 +108,9 @@ func recordSummary(r *sync.Record, lang string) string {
 		default:
 			continue
 		}
+		if f.Signature {
+			continue
+		}
 		v, ok := r.Get(f.Name)
 		if !ok || v == model.Null {
 			continue

@@ -276,3 +276,25 @@ func saveError(l i18n.Lang, err error) string {
 	}
 	return i18n.T(l, i18n.CasesNotSaved) + err.Error()
 }
+
+// saveEdits saves edits on the tablet off the UI goroutine; back on it, a
+// failure goes into *msg (saveError) and a success pokes the sync loop and
+// runs saved.
+func saveEdits(ctx goapp.Context, l i18n.Lang, edits []sync.Edit, msg *string, saved func(goapp.Context)) {
+	sess := theDevice.Session()
+	me, _ := theDevice.User()
+	if sess == nil {
+		return
+	}
+	ctx.Async(func() {
+		_, err := sess.Edit(context.Background(), me, edits...)
+		ctx.Dispatch(func(ctx goapp.Context) {
+			if err != nil {
+				*msg = saveError(l, err)
+				return
+			}
+			theDevice.Kick()
+			saved(ctx)
+		})
+	})
+}

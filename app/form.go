@@ -63,7 +63,7 @@ func formValue(f *model.Field, text string, codes []string) string {
 		return model.Null // the "not set" option
 	}
 	switch f.Kind {
-	case model.KindCodes:
+	case model.KindCodes, model.KindRefs:
 		if len(codes) == 0 {
 			return model.Null
 		}
@@ -99,11 +99,7 @@ func formValue(f *model.Field, text string, codes []string) string {
 // fieldControl renders one field: label, control and message.
 func fieldControl(l i18n.Lang, prefix string, f *model.Field, value, problem string) ui {
 	lang := modelLang(l)
-	id := formID(prefix, f.Name)
-	label := f.Label.In(lang)
-	if f.Required == model.Always {
-		label += " *"
-	}
+	id, label := formID(prefix, f.Name), controlLabel(l, f)
 	text := formText(f, value)
 	msg := goapp.P().ID(id+"-err").Class("jz-field-error").Attr("role", "alert").Text(problem)
 	wrap := func(control ui) ui {
@@ -161,6 +157,9 @@ func fieldControl(l i18n.Lang, prefix string, f *model.Field, value, problem str
 	}
 	if f.Division {
 		return &divisionPicker{ID: id, Label: label, Value: text}
+	}
+	if f.Signature {
+		return &signaturePad{ID: id, Label: label, Value: text, Problem: problem}
 	}
 	in := goapp.Input().ID(id).Value(text).Aria("describedby", id+"-err")
 	switch f.Kind {
@@ -245,6 +244,15 @@ func moneyValue(amount, area, per, period string) string {
 	return model.Money{Amount: fen, Area: area, Per: per, Period: period, Unit: model.UnitYuan}.Value()
 }
 
+// controlLabel is a field's label in l, marked when it is always required.
+func controlLabel(l i18n.Lang, f *model.Field) string {
+	label := f.Label.In(modelLang(l))
+	if f.Required == model.Always {
+		label += " *"
+	}
+	return label
+}
+
 // refOption is a record a reference may name.
 type refOption struct {
 	id    sync.RecID
@@ -253,11 +261,7 @@ type refOption struct {
 
 // refControl picks a reference among opts.
 func refControl(l i18n.Lang, prefix string, f *model.Field, value, problem string, opts []refOption) ui {
-	id := formID(prefix, f.Name)
-	label := f.Label.In(modelLang(l))
-	if f.Required == model.Always {
-		label += " *"
-	}
+	id, label := formID(prefix, f.Name), controlLabel(l, f)
 	cur, _ := model.AsString(value)
 	list := []ui{goapp.Option().Value(anyCode).Text(i18n.T(l, i18n.FormUnset)).Selected(cur == "")}
 	for _, o := range opts {
@@ -272,6 +276,30 @@ func refControl(l i18n.Lang, prefix string, f *model.Field, value, problem strin
 		goapp.Select().ID(id).Aria("describedby", id+"-err").Body(list...),
 		goapp.P().ID(id+"-err").Class("jz-field-error").Attr("role", "alert").Text(problem),
 	)
+}
+
+// refsControl picks several references among opts, one checkbox each
+// (ids: the field's id, "-" and the option's position).
+func refsControl(l i18n.Lang, prefix string, f *model.Field, value, problem string, opts []refOption) ui {
+	id, label := formID(prefix, f.Name), controlLabel(l, f)
+	have, _ := model.AsList(value)
+	boxes := []ui{goapp.Legend().Text(label)}
+	for i, o := range opts {
+		bid := id + "-" + strconv.Itoa(i)
+		boxes = append(boxes, goapp.Label().Class("jz-check").For(bid).Body(
+			goapp.Input().Type("checkbox").ID(bid).Name(id).Value(string(o.id)).Checked(slices.Contains(have, string(o.id))),
+			goapp.Span().Text(o.label),
+		))
+	}
+	if len(opts) == 0 {
+		boxes = append(boxes, goapp.P().Class("jz-hint").Text(i18n.T(l, i18n.FormNoChoices)))
+	}
+	cls := "jz-field jz-choices"
+	if problem != "" {
+		cls += " jz-invalid"
+	}
+	return goapp.FieldSet().ID(id).Class(cls).DataSet("field", f.Name).Aria("describedby", id+"-err").Body(
+		append(boxes, goapp.P().ID(id+"-err").Class("jz-field-error").Attr("role", "alert").Text(problem))...)
 }
 
 // shownValue is a read-only field's value in words (the open account's
@@ -296,7 +324,10 @@ func readControl(prefix string, f *model.Field) (string, bool) {
 	if !el.Truthy() {
 		return "", false
 	}
-	if f.Kind == model.KindCodes {
+	if f.Kind == model.KindCodes || f.Kind == model.KindRefs {
+		if el.Get("tagName").String() != "FIELDSET" {
+			return "", false // shown, not edited
+		}
 		boxes := doc.Call("querySelectorAll", `input[name="`+formID(prefix, f.Name)+`"]:checked`)
 		var codes []string
 		for i := range boxes.Length() {

@@ -58,8 +58,13 @@ type recordPage struct {
 	loaded   bool
 	problems map[string]string
 	msg      string
-	notes    []string // reminders after a save (late entry, possible duplicate)
-	dup      string   // while typing: another case whose client has this ID number
+	notes    []string   // reminders after a save (late entry, possible duplicate)
+	dup      string     // while typing: another case whose client has this ID number
+	dupID    sync.RecID // that case's client
+	merge    sync.RecID // after a save: a person on the tablet with the same ID number
+	// onTablet are the people the server flagged as possible duplicates
+	// that are on this tablet too (they can be compared and merged here).
+	onTablet map[string]bool
 	sync     syncer.Status
 }
 
@@ -130,11 +135,22 @@ func (p *recordPage) load(ctx goapp.Context) {
 			return
 		}
 		stage := theCases.stage(c, st, root)
+		onTablet := map[string]bool{}
+		for _, r := range recs {
+			if r.ID != id {
+				continue
+			}
+			for _, d := range flaggedDuplicates(recordValues(r)) {
+				if o, err := sess.Record(c, sync.RecID(d)); err == nil && o != nil {
+					onTablet[d] = true
+				}
+			}
+		}
 		ctx.Dispatch(func(goapp.Context) {
 			if p.id != id {
 				return
 			}
-			p.root, p.recs, p.stage, p.loaded = root, recs, stage, true
+			p.root, p.recs, p.stage, p.loaded, p.onTablet = root, recs, stage, true, onTablet
 			if i := slices.IndexFunc(recs, func(r *sync.Record) bool { return r.ID == id }); i >= 0 {
 				p.rec, p.isNew = recs[i], false
 				if v, ok := p.rec.Get(model.FieldParent); ok {
@@ -171,8 +187,11 @@ func refOptions(recs []*sync.Record, self sync.RecID, f *model.Field, lang strin
 // caseControl is a field's control on a case's pages: references pick
 // among the case's records, the rest as fieldControl.
 func caseControl(l i18n.Lang, prefix string, f *model.Field, value, problem string, recs []*sync.Record, self sync.RecID) ui {
-	if f.Kind == model.KindRef {
+	switch f.Kind {
+	case model.KindRef:
 		return refControl(l, prefix, f, value, problem, refOptions(recs, self, f, modelLang(l)))
+	case model.KindRefs:
+		return refsControl(l, prefix, f, value, problem, refOptions(recs, self, f, modelLang(l)))
 	}
 	return fieldControl(l, prefix, f, value, problem)
 }
@@ -260,29 +279,22 @@ func (p *recordPage) onSave(ctx goapp.Context, e goapp.Event) {
 		p.msg = i18n.T(l, i18n.FormNoChange)
 		return
 	}
-	notes := p.reminders(l, edits, today)
-	ctx.Async(func() {
-		_, err := sess.Edit(context.Background(), me, edits...)
-		ctx.Dispatch(func(ctx goapp.Context) {
-			if err != nil {
-				p.msg = saveError(l, err)
-				return
-			}
-			p.msg, p.notes, p.isNew = i18n.T(l, i18n.CasesSaved), notes, false
-			theDevice.Kick()
-			p.load(ctx)
-		})
+	notes, merge := p.reminders(l, edits, today)
+	saveEdits(ctx, l, edits, &p.msg, func(ctx goapp.Context) {
+		p.msg, p.notes, p.merge, p.isNew = i18n.T(l, i18n.CasesSaved), notes, merge, false
+		p.load(ctx)
 	})
 }
 
 // flaggedDuplicates returns the people the server found with the same ID
-// number that no one has confirmed are someone else.
+// number that no one has yet confirmed are someone else or merged.
 func flaggedDuplicates(vals map[string]string) []string {
 	dups, _ := model.AsList(vals["duplicates"])
 	not, _ := model.AsList(vals["not_duplicates"])
+	same, _ := model.AsList(vals["same_person"])
 	var out []string
 	for _, d := range dups {
-		if !slices.Contains(not, d) {
+		if !slices.Contains(not, d) && !slices.Contains(same, d) {
 			out = append(out, d)
 		}
 	}
@@ -292,7 +304,6 @@ func flaggedDuplicates(vals map[string]string) []string {
 // onNotDuplicate records that the flagged people are someone else.
 func (p *recordPage) onNotDuplicate(ctx goapp.Context, e goapp.Event) {
 	sess := theDevice.Session()
-	me, _ := theDevice.User()
 	if sess == nil || p.rec == nil {
 		return
 	}
@@ -301,17 +312,9 @@ func (p *recordPage) onNotDuplicate(ctx goapp.Context, e goapp.Event) {
 	all := append(not, flaggedDuplicates(vals)...)
 	slices.Sort(all)
 	l := langOf(p.lang)
-	ctx.Async(func() {
-		_, err := sess.Edit(context.Background(), me, sync.Edit{Rec: p.id, Field: "not_duplicates", Value: model.List(slices.Compact(all)...)})
-		ctx.Dispatch(func(ctx goapp.Context) {
-			if err != nil {
-				p.msg = saveError(l, err)
-				return
-			}
-			p.msg = i18n.T(l, i18n.CasesSaved)
-			theDevice.Kick()
-			p.load(ctx)
-		})
+	saveEdits(ctx, l, []sync.Edit{{Rec: p.id, Field: "not_duplicates", Value: model.List(slices.Compact(all)...)}}, &p.msg, func(ctx goapp.Context) {
+		p.msg = i18n.T(l, i18n.CasesSaved)
+		p.load(ctx)
 	})
 }
 
@@ -322,7 +325,7 @@ func (p *recordPage) onInput(ctx goapp.Context, e goapp.Event) {
 	if target.Get("id").String() != formID("f-", "id_number") {
 		return
 	}
-	p.dup = duplicateCase(model.Str(strings.TrimSpace(target.Get("value").String())), p.root)
+	p.dup, p.dupID = duplicateCase(model.Str(strings.TrimSpace(target.Get("value").String())), p.root)
 }
 
 // stageBlock says what must be filled in first when saving edits would
@@ -377,15 +380,14 @@ func (p *recordPage) stageBlock(edits []sync.Edit, lang string, today time.Time)
 
 // reminders are what a worker should know after saving: a service record
 // written more than 24 hours after the visit, an ID number that another
-// case on the tablet already has.
-func (p *recordPage) reminders(l i18n.Lang, edits []sync.Edit, now time.Time) []string {
+// case on the tablet already has (and that case's client, to merge with).
+func (p *recordPage) reminders(l i18n.Lang, edits []sync.Edit, now time.Time) (out []string, merge sync.RecID) {
 	vals := p.values()
 	for _, e := range edits {
 		if e.Rec == p.id {
 			vals[e.Field] = e.Value
 		}
 	}
-	var out []string
 	if p.typ == model.TypeServiceRecord {
 		d, _ := model.AsString(vals["date"])
 		end, _ := model.AsString(vals["end"])
@@ -397,27 +399,31 @@ func (p *recordPage) reminders(l i18n.Lang, edits []sync.Edit, now time.Time) []
 		}
 	}
 	if p.typ == model.TypePerson {
-		if dup := duplicateCase(vals["id_number"], p.root); dup != "" {
-			out = append(out, i18n.T(l, i18n.RecordDuplicate)+dup)
+		if dup, client := duplicateCase(vals["id_number"], p.root); dup != "" {
+			same, _ := model.AsList(vals["same_person"])
+			if !slices.Contains(same, string(client)) {
+				out = append(out, i18n.T(l, i18n.RecordDuplicate)+dup)
+				merge = client
+			}
 		}
 	}
-	return out
+	return out, merge
 }
 
 // duplicateCase names another case on the tablet whose client has the ID
-// number v ("" if none).
-func duplicateCase(v string, root sync.RecID) string {
+// number v, and that client ("" if none).
+func duplicateCase(v string, root sync.RecID) (string, sync.RecID) {
 	id, _ := model.AsString(v)
 	idx := theCases.last.Load()
 	if len(id) != 18 || idx == nil {
-		return ""
+		return "", ""
 	}
 	for _, c := range idx.Query(caseindex.Query{Text: id, Limit: 5}).Rows {
 		if c.Root != root && c.IDNumber == id {
-			return c.Title
+			return c.Title, c.ClientID
 		}
 	}
-	return ""
+	return "", ""
 }
 
 func (p *recordPage) caseRecord() *sync.Record {
@@ -535,7 +541,7 @@ func (p *recordPage) render(l i18n.Lang) ui {
 	for i := range typ.Fields {
 		f := &typ.Fields[i]
 		switch f.Name {
-		case model.FieldRoot, model.FieldParent, "duplicates", "not_duplicates": // the flag is shown apart
+		case model.FieldRoot, model.FieldParent, "duplicates", "not_duplicates", "same_person": // the flag is shown apart
 			continue
 		}
 		fields = append(fields, p.control(l, "f-", f, vals[f.Name], p.problems[f.Name]))
@@ -557,10 +563,14 @@ func (p *recordPage) render(l i18n.Lang) ui {
 	fields = append(fields, goapp.Button().ID("record-save").Type("submit").Text(t(i18n.FormSave)))
 	body := []ui{back, goapp.H1().ID("page-title").Text(heading)}
 	if others := flaggedDuplicates(vals); len(others) > 0 {
-		body = append(body, goapp.Div().ID("record-dup-server").Class("jz-error").Attr("role", "status").Body(
-			goapp.P().Text(fmt.Sprintf(t(i18n.RecordDupServer), len(others))),
-			goapp.Button().ID("dismiss-dup").Class("secondary").Text(t(i18n.RecordNotDuplicate)).OnClick(p.onNotDuplicate),
-		))
+		flag := []ui{goapp.P().Text(fmt.Sprintf(t(i18n.RecordDupServer), len(others)))}
+		for i, o := range others {
+			if p.onTablet[o] {
+				flag = append(flag, goapp.A().ID("merge-dup-"+strconv.Itoa(i)).Class("button secondary").Href(mergeURL(p.id, sync.RecID(o))).Text(t(i18n.MergeLink)))
+			}
+		}
+		flag = append(flag, goapp.Button().ID("dismiss-dup").Class("secondary").Text(t(i18n.RecordNotDuplicate)).OnClick(p.onNotDuplicate))
+		body = append(body, goapp.Div().ID("record-dup-server").Class("jz-error").Attr("role", "status").Body(flag...))
 	}
 	body = append(body,
 		goapp.Form().ID("record-form").Class("jz-form").OnSubmit(p.onSave).OnInput(p.onInput).Body(fields...))
@@ -572,6 +582,20 @@ func (p *recordPage) render(l i18n.Lang) ui {
 	}
 	for i, n := range p.notes {
 		body = append(body, goapp.P().ID("record-note-"+strconv.Itoa(i)).Class("jz-error").Text(n))
+	}
+	if p.merge != "" && !p.isNew {
+		body = append(body, goapp.A().ID("record-merge").Class("button secondary").Href(mergeURL(p.id, p.merge)).Text(t(i18n.MergeLink)))
+	}
+	if p.typ == model.TypeHousehold && !p.isNew {
+		var members []map[string]string
+		for _, r := range p.recs {
+			if v, _ := r.Get(model.FieldParent); v == model.Str(string(p.id)) && r.ID.Type() == model.TypeHouseholdMember {
+				members = append(members, recordValues(r))
+			}
+		}
+		if v := standingView(l, householdStanding(vals, members)); v != nil {
+			body = append(body, v)
+		}
 	}
 	if !p.isNew {
 		body = append(body, p.children(l, lang, typ)...)

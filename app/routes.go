@@ -33,6 +33,7 @@ func Register() {
 	goapp.Route("/cases", func() goapp.Composer { return &casesPage{} })
 	goapp.Route(casePath, func() goapp.Composer { return &casePage{} })
 	goapp.Route(recordPath, func() goapp.Composer { return &recordPage{} })
+	goapp.Route(mergePath, func() goapp.Composer { return &mergePage{} })
 	for _, s := range Sections {
 		if s.Path == "/cases" {
 			continue
@@ -49,7 +50,7 @@ func Register() {
 // IsRoute reports whether path is a page of the app (as opposed to the
 // not-found page).
 func IsRoute(path string) bool {
-	if path == "/" || path == "/review" || path == casePath || path == recordPath {
+	if path == "/" || path == "/review" || path == casePath || path == recordPath || path == mergePath {
 		return true
 	}
 	for _, s := range Sections {

@@ -40,6 +40,7 @@ func StartDevice() {
 			return wsconn.Dial(ctx, syncURL(), nil, int64(sync.DefaultLimits.MaxMessage)+1024)
 		},
 		OnStatus: func(s syncer.Status) { events.publish(func(e *deviceEvent) { e.status = s }) },
+		OnPage:   receivedPages(),
 		OnClosed: func(error) {
 			theCases.forget()
 			events.publish(func(e *deviceEvent) { e.account = "" })
@@ -93,4 +94,23 @@ func watchIdle() {
 			}
 		}
 	}()
+}
+
+// receivedPages tells the pages, at most once a second, how much a sync
+// round has pulled so far: a first sync of thousands of cases takes many
+// pages, and the case list shows them as they arrive rather than all at
+// the end.
+func receivedPages() func(pulled int) {
+	var last time.Time
+	return func(pulled int) {
+		if time.Since(last) < time.Second {
+			return
+		}
+		last = time.Now()
+		events.publish(func(e *deviceEvent) {
+			if e.status.State == syncer.Syncing {
+				e.status.Received = pulled
+			}
+		})
+	}
 }

@@ -43,6 +43,9 @@ func syncBadge(l i18n.Lang, st syncer.Status) ui {
 	case syncer.Revoked:
 		class, text = "jz-status offline", t(i18n.SyncRevoked)
 	}
+	if st.State == syncer.Syncing && st.Received > 0 {
+		text += " · " + fmt.Sprintf(t(i18n.SyncReceived), st.Received)
+	}
 	if st.Pending > 0 {
 		text += " · " + fmt.Sprintf(t(i18n.SyncPending), st.Pending)
 	}

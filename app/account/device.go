@@ -22,6 +22,9 @@ type Config struct {
 	// OnStatus receives the sync loop's status; OnClosed is told when the
 	// account closed itself (revoked and wiped, or its session expired).
 	OnStatus func(syncer.Status)
+	// OnPage is told, page by page, how many entries the sync round under
+	// way has pulled (sync.SessionConfig.OnPage).
+	OnPage   func(pulled int)
 	OnClosed func(reason error)
 	App      string // app version, sent to the server
 }
@@ -130,7 +133,7 @@ func (d *Device) start(ctx context.Context, u *local.Unlocked) error {
 	if err != nil {
 		return err
 	}
-	sess, err := sync.NewSession(ctx, st, sync.TimeFunc(time.Now), sync.SessionConfig{Token: u.Token, App: d.cfg.App})
+	sess, err := sync.NewSession(ctx, st, sync.TimeFunc(time.Now), sync.SessionConfig{Token: u.Token, App: d.cfg.App, OnPage: d.cfg.OnPage})
 	if err != nil {
 		st.Close()
 		return err

@@ -115,6 +115,7 @@ func buildCard(p *pinyinData, rs *rootState) *card {
 	listItems(kase.get(fCaseCats), func(s string) { cats = append(cats, s) })
 	if client != nil {
 		c.Client = client.get(fName)
+		c.ClientID = client.id
 		c.Gender = client.get(fGender)
 		c.IDNumber = client.get(fIDNumber)
 		c.Phone = client.get(fPhone)

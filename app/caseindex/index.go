@@ -31,6 +31,8 @@ type Card struct {
 	Root   sync.RecID // the case record's id
 	Title  string
 	Client string // the client's name: the person case.client names, else the root's first person by id
+	// ClientID is that person's record id ("" when the case has none).
+	ClientID sync.RecID
 	// IDNumber is the client's full resident ID number; lists mask it
 	// (model.MaskID).
 	IDNumber   string

@@ -32,7 +32,7 @@ func TestCard(t *testing.T) {
 		t.Fatal("not listed")
 	}
 	want := Card{
-		Root: c.kase.ID, Title: "低保复核", Client: "张三", IDNumber: "11010519491231002X",
+		Root: c.kase.ID, Title: "低保复核", Client: "张三", ClientID: c.client.ID, IDNumber: "11010519491231002X",
 		Phone: "13800138000", Gender: "female", Categories: []string{"dibao", "disabled", "elderly"},
 		Worker: "w9", Opened: "2025-01-10", Stage: model.StageIntervention, Risk: "low",
 		LastContact: "2025-03-01", NextDue: "2025-06-30",

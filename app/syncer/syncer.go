@@ -29,6 +29,9 @@ type Status struct {
 	Rejected int       // changes the server refused, kept for the worker to see
 	LastSync time.Time // end of the last successful round (zero: never)
 	Err      string    // why the last attempt failed, for a person
+	// Received counts the entries the round under way has pulled so far
+	// (the app sets it from sync.SessionConfig.OnPage; 0 in a new status).
+	Received int
 }
 
 // Conn is a sync connection that can be closed.

@@ -13,10 +13,15 @@ import (
 	"jiuzhu/shared/sync"
 )
 
-// withPullLimit gives a device a session that asks for small pages.
-func withPullLimit(t *testing.T, d *client.Device, limit uint32) {
+// withPullLimit gives a device a session that asks for small pages (and
+// tells onPage, if set, of each page).
+func withPullLimit(t *testing.T, d *client.Device, limit uint32, onPage ...func(int)) {
 	t.Helper()
-	s, err := sync.NewSession(context.Background(), d.Store, sync.TimeFunc(time.Now), sync.SessionConfig{Token: d.Token, PullLimit: limit})
+	cfg := sync.SessionConfig{Token: d.Token, PullLimit: limit}
+	if len(onPage) > 0 {
+		cfg.OnPage = onPage[0]
+	}
+	s, err := sync.NewSession(context.Background(), d.Store, sync.TimeFunc(time.Now), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,10 +56,17 @@ func TestLargeRootsSplitAcrossPages(t *testing.T) {
 	}
 	for _, limit := range []uint32{7, 0} { // 7 entries a page; the default (pages bounded by bytes)
 		b := e.login(t, "wang")
-		if limit > 0 {
-			withPullLimit(t, b, limit)
-		}
+		var pages []int // what the session told of each page
+		withPullLimit(t, b, limit, func(n int) { pages = append(pages, n) })
 		rep := syncOK(t, b)
+		if limit > 0 && (len(pages) < rep.Pulled/int(limit) || pages[len(pages)-1] != rep.Pulled) {
+			t.Errorf("limit %d: %d pulled, pages told %v", limit, rep.Pulled, pages)
+		}
+		for i := 1; i < len(pages); i++ {
+			if pages[i] < pages[i-1] {
+				t.Errorf("limit %d: pages told %v, not a running count", limit, pages)
+			}
+		}
 		if rep.Pulled < 30*3+8 {
 			t.Errorf("limit %d: pulled %d entries", limit, rep.Pulled)
 		}

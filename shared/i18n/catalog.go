@@ -65,6 +65,7 @@ const (
 	SyncUpToDate     Key = "sync.up_to_date"
 	SyncSyncing      Key = "sync.syncing"
 	SyncPending      Key = "sync.pending"
+	SyncReceived     Key = "sync.received"
 	SyncLast         Key = "sync.last"
 	SyncRejected     Key = "sync.rejected"
 	SyncUnauthorized Key = "sync.unauthorized"
@@ -145,6 +146,24 @@ const (
 	FormUnset            Key = "form.unset"
 	FormYes              Key = "form.yes"
 	FormNo               Key = "form.no"
+	FormNoChoices        Key = "form.no_choices"
+	FormSignHint         Key = "form.sign_hint"
+	FormSignClear        Key = "form.sign_clear"
+	FormSignAgain        Key = "form.sign_again"
+	FormSigned           Key = "form.signed"
+	MergeTitle           Key = "merge.title"
+	MergeIntro           Key = "merge.intro"
+	MergeThis            Key = "merge.this"
+	MergeOther           Key = "merge.other"
+	MergeSave            Key = "merge.save"
+	MergeDone            Key = "merge.done"
+	MergeSame            Key = "merge.same"
+	MergeMissing         Key = "merge.missing"
+	MergeLink            Key = "merge.link"
+	HouseholdBelow       Key = "household.below"
+	HouseholdNotBelow    Key = "household.not_below"
+	HouseholdFromMembers Key = "household.from_members"
+	HouseholdAreaDiffers Key = "household.area_differs"
 	StorageFull          Key = "storage.full"
 )
 
@@ -209,6 +228,7 @@ var catalog = map[Key]entry{
 	SyncUpToDate:     {"已同步", "Synced"},
 	SyncSyncing:      {"正在同步…", "Syncing…"},
 	SyncPending:      {"%d 条修改待发送", "%d changes waiting to send"},
+	SyncReceived:     {"已收到 %d 项", "%d received"},
 	SyncLast:         {"上次同步 %s", "Last synced %s"},
 	SyncRejected:     {"%d 条修改被服务器拒绝", "%d changes refused by the server"},
 	SyncUnauthorized: {"登录已过期，请重新登录", "Session expired: log in again"},
@@ -289,6 +309,24 @@ var catalog = map[Key]entry{
 	FormUnset:            {"未填", "Not set"},
 	FormYes:              {"是", "Yes"},
 	FormNo:               {"否", "No"},
+	FormNoChoices:        {"暂无可选的记录。", "Nothing to choose from yet."},
+	FormSignHint:         {"请本人（或监护人）用手指在框内书写签名；可以不签。", "The person (or their guardian) may sign in the box with a finger; a signature is optional."},
+	FormSignClear:        {"清除", "Clear"},
+	FormSignAgain:        {"重新签名", "Sign again"},
+	FormSigned:           {"已签名", "Signed"},
+	MergeTitle:           {"合并人员记录", "Merge person records"},
+	MergeIntro:           {"这两条人员记录的身份证号相同。请逐项选择要保留的内容：两条记录都会改为所选内容，并标记为同一人（各自的个案不变）。", "These two person records have the same ID number. Choose what to keep, field by field: both records take the chosen values and are marked as the same person (each stays in its own case)."},
+	MergeThis:            {"本记录", "This record"},
+	MergeOther:           {"另一条记录", "The other record"},
+	MergeSave:            {"合并", "Merge"},
+	MergeDone:            {"已合并，保存在本机。", "Merged; saved on this tablet."},
+	MergeSame:            {"两条记录的内容已经一致。", "The two records already agree."},
+	MergeMissing:         {"找不到要合并的两条人员记录（另一条可能不在本机，请与督导核实）。", "The two person records to merge are not both on this tablet (the other may be in another worker's cases: check with your supervisor)."},
+	MergeLink:            {"比较并合并", "Compare and merge"},
+	HouseholdBelow:       {"人均月收入 %s 元，低于当地低保标准 %s 元（差 %s 元）。", "Income per head %s yuan a month, below the local dibao standard of %s yuan (short by %s)."},
+	HouseholdNotBelow:    {"人均月收入 %s 元，不低于当地低保标准 %s 元。", "Income per head %s yuan a month, not below the local dibao standard of %s yuan."},
+	HouseholdFromMembers: {"（按家庭成员的收入合计和家庭人口计算）", "(from the members' incomes and the household size)"},
+	HouseholdAreaDiffers: {"注意：收入按城市、标准按农村（或相反）填写，请核对。", "Note: the income and the standard are not both urban or both rural; check them."},
 	StorageFull:          {"平板的存储空间已满，这次没有保存，之前保存的都还在。请联网同步，或在平板上释放空间后再试。", "The tablet's storage is full: this was not saved; everything saved before is still there. Sync, or free space on the tablet, and try again."},
 
 	HomeWelcome: {"欢迎使用救助社工", "Welcome to Jiuzhu"},

@@ -19,6 +19,7 @@ const (
 	TypeFollowUp        = "follow_up"
 	TypeReopen          = "reopen"
 	TypeTeamNote        = "team_note"
+	TypeTeamMember      = "team_member"
 	TypeGroup           = "group"
 	TypeGroupSession    = "group_session"
 	TypeAttendance      = "attendance"
@@ -46,6 +47,7 @@ func between(lo, hi int) opt   { return func(f *Field) { f.Min, f.Max = lo, hi }
 func required() opt            { return req(Always) }
 func past() opt                { return func(f *Field) { f.Past = true } }
 func division() opt            { return func(f *Field) { f.Division = true } }
+func signature() opt           { return func(f *Field) { f.Signature, f.Max = true, MaxSignature } }
 func atStage(stage string) opt { return req(Requirement(stage)) }
 
 func fld(name string, k Kind, zh, en string, opts ...opt) Field {

@@ -48,6 +48,11 @@ func (r *Registry) Format(f *Field, v, lang string, mask bool) string {
 		return v
 	}
 	switch {
+	case f.Signature: // an image; exports and lists say that there is one
+		if lang == LangEn {
+			return "signed"
+		}
+		return "已签名"
 	case f.Kind == KindCode:
 		return r.CodeLabel(f.Codes, s).In(lang)
 	case f.Kind == KindIDNumber && mask:

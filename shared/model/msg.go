@@ -58,6 +58,7 @@ const (
 	MsgIDBirth      = "id_birth"
 	MsgIDFuture     = "id_future"
 	MsgIDChecksum   = "id_checksum"
+	MsgBadSignature = "bad_signature"
 	MsgBadPhone     = "bad_phone"
 	MsgNotCanonical = "not_canonical"
 	MsgBadJSON      = "bad_json"
@@ -89,6 +90,7 @@ var catalog = map[string]Label{
 	MsgIDBirth:      {"身份证号码中的出生日期无效", "ID number has an invalid birth date"},
 	MsgIDFuture:     {"身份证号码中的出生日期晚于今天", "ID number's birth date is in the future"},
 	MsgIDChecksum:   {"身份证号码校验位不正确", "ID number check digit is wrong"},
+	MsgBadSignature: {"{0}不是在屏幕上书写的签名图片", "{0} is not a signature drawn on the screen"},
 	MsgBadPhone:     {"{0}不是有效的电话号码", "{0} is not a valid phone number"},
 	MsgNotCanonical: {"{0}格式不规范", "{0} is not in canonical form"},
 	MsgBadJSON:      {"{0}的数据格式无效", "{0} holds malformed data"},

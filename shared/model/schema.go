@@ -32,6 +32,9 @@ type Field struct {
 	// Division marks a text field that holds an administrative division
 	// code, picked from the division tree.
 	Division bool
+	// Signature marks a text field that holds a signature drawn on the
+	// screen: a PNG as a data URL (data:image/png;base64,…).
+	Signature bool
 }
 
 // Type declares one record type.

@@ -13,7 +13,6 @@ func caseTypes() []*Type {
 			fld("categories", KindCodes, "服务对象类别", "Target categories", atStage(StageIntake), codes(ListTarget), sensitive()),
 			fld("methods", KindCodes, "服务方法", "Methods", codes(ListMethod)),
 			fld("worker", KindUser, "负责社工", "Social worker", required()),
-			fld("team", KindRefs, "个案管理团队", "Case management team", refs(TypeStaff)),
 			fld("opened", KindDate, "开案日期", "Opened", required(), past()),
 			fld("division", KindText, "行政区划", "Division", maxLen(12), division()),
 		)),
@@ -103,9 +102,21 @@ func caseTypes() []*Type {
 			fld("date", KindDate, "重新开案日期", "Date", required(), past()),
 			fld("reason", KindLongText, "原因", "Reason", required()),
 		),
+		// Case management (个案管理) for clients with several needs: the
+		// other professionals who serve the client with the worker, and
+		// the notes of their coordination.
+		childType(TypeTeamMember, "个案管理团队成员", "Case management team member", inCase,
+			fld("name", KindText, "姓名", "Name", required(), maxLen(50)),
+			fld("profession", KindText, "专业/职务", "Profession", required(), maxLen(50)),
+			fld("organisation", KindText, "所在单位", "Organisation", maxLen(100)),
+			fld("role", KindText, "在团队中的分工", "Role in the team", maxLen(100)),
+			fld("phone", KindPhone, "联系电话", "Phone"),
+			fld("joined", KindDate, "加入日期", "Joined", past()),
+			fld("left", KindDate, "离开日期", "Left"),
+		),
 		appendOnly(childType(TypeTeamNote, "个案管理团队记录", "Case management team note", inCase,
-			fld("date", KindDate, "日期", "Date", required()),
-			fld("participants", KindRefs, "参与人员", "Participants", refs(TypeStaff)),
+			fld("date", KindDate, "日期", "Date", required(), past()),
+			fld("participants", KindRefs, "参与人员", "Participants", refs(TypeTeamMember)),
 			fld("text", KindLongText, "内容", "Text", required(), sensitive()),
 		)),
 	}

@@ -23,6 +23,9 @@ func personTypes() []*Type {
 			fld("duplicates", KindRefs, "可能重复的人员", "Possible duplicates", refs(TypePerson)),
 			// Those a worker confirmed are someone else.
 			fld("not_duplicates", KindRefs, "已确认不是同一人", "Confirmed not the same person", refs(TypePerson)),
+			// Those a worker confirmed are this person (merged: the values
+			// the worker chose were written to both records).
+			fld("same_person", KindRefs, "已确认为同一人", "Confirmed the same person", refs(TypePerson)),
 		),
 		childType(TypeHousehold, "家庭", "Household", []string{TypeCase},
 			fld("address", KindText, "家庭住址", "Address", required(), sensitive()),
@@ -45,6 +48,7 @@ func personTypes() []*Type {
 			fld("separate", KindBool, "单独同意", "Separate consent", required()),
 			fld("guardian", KindRef, "监护人（未满14周岁）", "Guardian (under 14)", refs(TypePerson)),
 			fld("withdrawn", KindDate, "撤回日期", "Withdrawn"),
+			fld("signature", KindText, "签名", "Signature", signature()),
 		)),
 		childType(TypeAttachment, "附件", "Attachment", nil,
 			fld("name", KindText, "文件名", "File name", required()),

@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -15,7 +16,13 @@ import (
 const (
 	MaxText     = 200
 	MaxLongText = 20000
+	// MaxSignature bounds a drawn signature's data URL (a PNG of a few
+	// strokes is 5–20 KB; a change's value may be 64 KiB).
+	MaxSignature = 48000
 )
+
+// SignaturePrefix starts every signature value.
+const SignaturePrefix = "data:image/png;base64,"
 
 // Problem is one validation problem of a record.
 type Problem struct {
@@ -139,6 +146,9 @@ func (r *Registry) checkString(f *Field, s string, today time.Time) *Msg {
 		}
 		if !utf8.ValidString(s) || f.Kind != KindLongText && hasControl(s) {
 			return bad(MsgNotText)
+		}
+		if f.Signature && !isSignature(s) {
+			return bad(MsgBadSignature)
 		}
 	case KindDate:
 		if _, err := time.Parse(time.DateOnly, s); err != nil {
@@ -272,4 +282,20 @@ func Required(req Requirement, stage string) bool {
 		return true
 	}
 	return stage != "" && stageRank(stage) >= stageRank(string(req))
+}
+
+// isSignature reports whether s is a PNG data URL in standard base64.
+func isSignature(s string) bool {
+	b64, ok := strings.CutPrefix(s, SignaturePrefix)
+	if !ok || len(b64) == 0 || len(b64)%4 != 0 {
+		return false
+	}
+	body := strings.TrimSuffix(strings.TrimSuffix(b64, "="), "=")
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/') {
+			return false
+		}
+	}
+	return true
 }

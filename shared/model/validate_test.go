@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"jiuzhu/shared/sync"
 )
 
 var today = time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
@@ -218,5 +220,32 @@ func TestPastDates(t *testing.T) {
 	due, _ := fu.Field("due")
 	if m := r.CheckValue(due, Str("2030-01-01"), today); m != nil {
 		t.Errorf("a follow-up is due in the future: %s", m.Text(LangEn))
+	}
+}
+
+// A consent's signature is a PNG drawn on the screen, as a data URL no
+// larger than a change may carry.
+func TestSignatures(t *testing.T) {
+	r := NewRegistry()
+	ct, _ := r.Type(TypeConsent)
+	f, ok := ct.Field("signature")
+	if !ok || !f.Signature {
+		t.Fatal("a consent has no signature field")
+	}
+	good := SignaturePrefix + "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+	if m := r.CheckValue(f, Str(good), time.Time{}); m != nil {
+		t.Errorf("a PNG: %s", m.Text(LangEn))
+	}
+	for _, bad := range []string{"张三", "data:image/jpeg;base64,AAAA", SignaturePrefix + "abc", SignaturePrefix + "ab=c", SignaturePrefix + "<script>"} {
+		if m := r.CheckValue(f, Str(bad), time.Time{}); m == nil || m.Key != MsgBadSignature {
+			t.Errorf("%q: %v", bad, m)
+		}
+	}
+	huge := SignaturePrefix + strings.Repeat("AAAA", MaxSignature/4)
+	if m := r.CheckValue(f, Str(huge), time.Time{}); m == nil || m.Key != MsgTooLong {
+		t.Errorf("a signature over %d characters: %v", MaxSignature, m)
+	}
+	if len(Str(strings.Repeat("A", MaxSignature))) > sync.DefaultLimits.MaxValue {
+		t.Errorf("the largest signature does not fit in a change")
 	}
 }

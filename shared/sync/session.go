@@ -25,6 +25,10 @@ type SessionConfig struct {
 	PullLimit uint32        // entries per Page asked for (default DefaultLimits.MaxBatch; the server also sizes pages by bytes)
 	Retries   int           // resends of an unanswered request (default 3)
 	Timeout   time.Duration // wait for each answer (default 30s)
+	// OnPage, if set, is told after each pulled page is saved how many
+	// entries this round has pulled so far (a first sync takes many pages:
+	// lists can show what has arrived). Called on the syncing goroutine.
+	OnPage func(pulled int)
 }
 
 // Edit is one local field change, made through Session.Edit.

@@ -106,7 +106,13 @@ func (s *Session) handle(ctx context.Context, m Message, rep *Report) (bool, err
 	case *Ack:
 		return true, s.ack(ctx, m, rep)
 	case *Page:
-		return true, s.page(ctx, m, rep)
+		if err := s.page(ctx, m, rep); err != nil {
+			return true, err
+		}
+		if s.cfg.OnPage != nil { // outside the session's lock
+			s.cfg.OnPage(rep.Pulled)
+		}
+		return true, nil
 	case *Poke:
 		rep.Poked = true
 	case *Revoked:

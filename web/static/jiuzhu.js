@@ -14,3 +14,80 @@ if ("serviceWorker" in navigator) {
     }
   });
 }
+
+// Signatures (app/signature.go): drawn with a finger or a pen on a
+// canvas.jz-sign, here rather than in Go so that a stroke does not cross
+// into WebAssembly at every pointer move. When a stroke ends, the canvas
+// goes as a PNG data URL into the hidden input named by data-for.
+(() => {
+  let drawing = null;
+  const at = (c, e) => {
+    const r = c.getBoundingClientRect();
+    return [(e.clientX - r.left) * (c.width / r.width), (e.clientY - r.top) * (c.height / r.height)];
+  };
+  document.addEventListener("pointerdown", (e) => {
+    const c = e.target instanceof Element ? e.target.closest("canvas.jz-sign") : null;
+    if (!c) return;
+    e.preventDefault();
+    c.setPointerCapture(e.pointerId);
+    const g = c.getContext("2d");
+    g.lineWidth = 3;
+    g.lineCap = "round";
+    g.lineJoin = "round";
+    g.strokeStyle = "#111";
+    const [x, y] = at(c, e);
+    g.beginPath();
+    g.moveTo(x, y);
+    g.lineTo(x + 0.1, y + 0.1); // a tap leaves a dot
+    g.stroke();
+    drawing = { c, g, id: e.pointerId };
+  });
+  document.addEventListener("pointermove", (e) => {
+    if (!drawing || e.pointerId !== drawing.id) return;
+    e.preventDefault();
+    const [x, y] = at(drawing.c, e);
+    drawing.g.lineTo(x, y);
+    drawing.g.stroke();
+  });
+  const end = (e) => {
+    if (!drawing || e.pointerId !== drawing.id) return;
+    const c = drawing.c;
+    drawing = null;
+    const input = document.getElementById(c.dataset.for);
+    if (!input) return;
+    input.value = c.toDataURL("image/png");
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+  };
+  document.addEventListener("pointerup", end);
+  document.addEventListener("pointercancel", end);
+  window.jiuzhuClearSignature = (id) => {
+    const c = document.querySelector(`canvas.jz-sign[data-for="${id}"]`);
+    if (c) c.getContext("2d").clearRect(0, 0, c.width, c.height);
+    const input = document.getElementById(id);
+    if (input) input.value = "";
+  };
+})();
+
+// The on-screen keyboard: the page is laid out again in the space above it
+// (interactive-widget), and the control being typed into is kept in view.
+(() => {
+  const meta = document.querySelector('meta[name="viewport"]');
+  if (meta && !meta.content.includes("interactive-widget")) {
+    meta.content += ", interactive-widget=resizes-content";
+  }
+  const typing = () => {
+    const el = document.activeElement;
+    return el && el.matches && el.matches("input, textarea, select") ? el : null;
+  };
+  const keepInView = () => {
+    const el = typing();
+    if (!el) return;
+    const vv = window.visualViewport;
+    const bottom = vv ? vv.offsetTop + vv.height : window.innerHeight;
+    const r = el.getBoundingClientRect();
+    if (r.top < 0 || r.bottom > bottom) el.scrollIntoView({ block: "center" });
+  };
+  if (window.visualViewport) window.visualViewport.addEventListener("resize", keepInView);
+  window.addEventListener("resize", keepInView);
+  document.addEventListener("focusin", () => setTimeout(keepInView, 0));
+})();

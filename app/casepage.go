@@ -165,7 +165,7 @@ func (p *casePage) render(l i18n.Lang) ui {
 		if f.Name == model.FieldRoot || f.Name == model.FieldParent {
 			continue
 		}
-		fields = append(fields, caseControl(l, "f-", f, vals[f.Name], p.problems[f.Name], p.recs, p.id))
+		fields = append(fields, caseControl(l, "f-", f, vals[f.Name], p.problems[f.Name], p.recs, p.id, nil))
 	}
 	fields = append(fields, goapp.Button().ID("case-save").Type("submit").Text(t(i18n.FormSave)))
 	body = append(body, goapp.Form().ID("case-form").Class("jz-form").OnSubmit(p.onSave).Body(fields...))

@@ -19,8 +19,9 @@ import (
 	"jiuzhu/shared/sync"
 )
 
-// recordPath is the page of one record of a case: /record?id=… edits it;
-// /record?new=TYPE&case=ID[&parent=ID][&visit=home] adds one.
+// recordPath is the page of one record: /record?id=… edits it;
+// /record?new=TYPE&case=ROOT[&parent=ID][&visit=home] adds one to a root
+// (a case, a group, an activity…); /record?new=TYPE adds a root.
 const recordPath = "/record"
 
 // newRecordURL is the address that adds a record of typ to a case.
@@ -65,6 +66,11 @@ type recordPage struct {
 	// onTablet are the people the server flagged as possible duplicates
 	// that are on this tablet too (they can be compared and merged here).
 	onTablet map[string]bool
+	// others are what references may name outside this record's root:
+	// other roots (volunteers, activities, staff…), group sessions, and
+	// the cases and clients of the worker's caseload.
+	others outside
+	att    *attendance // a group session's attendance (nil otherwise)
 	sync     syncer.Status
 }
 
@@ -85,6 +91,9 @@ func (p *recordPage) OnNav(ctx goapp.Context) {
 		}
 		p.id = newRecID(typ)
 		p.preset = presets(typ, q.Get("visit"), time.Now())
+		if t, ok := registry.Type(typ); ok && t.Root {
+			p.root, p.parent = p.id, ""
+		}
 	} else {
 		p.id = sync.RecID(q.Get("id"))
 		p.typ = p.id.Type()
@@ -134,7 +143,11 @@ func (p *recordPage) load(ctx goapp.Context) {
 			goapp.Log("jiuzhu: record:", err)
 			return
 		}
-		stage := theCases.stage(c, st, root)
+		stage := ""
+		if root.Type() == model.TypeCase {
+			stage = theCases.stage(c, st, root)
+		}
+		others := otherOptions(c, st, id.Type(), root)
 		onTablet := map[string]bool{}
 		for _, r := range recs {
 			if r.ID != id {
@@ -150,7 +163,8 @@ func (p *recordPage) load(ctx goapp.Context) {
 			if p.id != id {
 				return
 			}
-			p.root, p.recs, p.stage, p.loaded, p.onTablet = root, recs, stage, true, onTablet
+			p.root, p.recs, p.stage, p.loaded, p.onTablet, p.others = root, recs, stage, true, onTablet, others
+			p.att = takenAttendance(p.id, recs)
 			if i := slices.IndexFunc(recs, func(r *sync.Record) bool { return r.ID == id }); i >= 0 {
 				p.rec, p.isNew = recs[i], false
 				if v, ok := p.rec.Get(model.FieldParent); ok {
@@ -184,14 +198,14 @@ func refOptions(recs []*sync.Record, self sync.RecID, f *model.Field, lang strin
 	return out
 }
 
-// caseControl is a field's control on a case's pages: references pick
-// among the case's records, the rest as fieldControl.
-func caseControl(l i18n.Lang, prefix string, f *model.Field, value, problem string, recs []*sync.Record, self sync.RecID) ui {
+// caseControl is a field's control on a root's pages: references pick
+// among the root's records and extra, the rest as fieldControl.
+func caseControl(l i18n.Lang, prefix string, f *model.Field, value, problem string, recs []*sync.Record, self sync.RecID, extra []refOption) ui {
 	switch f.Kind {
 	case model.KindRef:
-		return refControl(l, prefix, f, value, problem, refOptions(recs, self, f, modelLang(l)))
+		return refControl(l, prefix, f, value, problem, append(refOptions(recs, self, f, modelLang(l)), extra...))
 	case model.KindRefs:
-		return refsControl(l, prefix, f, value, problem, refOptions(recs, self, f, modelLang(l)))
+		return refsControl(l, prefix, f, value, problem, append(refOptions(recs, self, f, modelLang(l)), extra...))
 	}
 	return fieldControl(l, prefix, f, value, problem)
 }
@@ -271,6 +285,15 @@ func (p *recordPage) onSave(ctx goapp.Context, e goapp.Event) {
 		p.msg = i18n.T(l, i18n.FormFix)
 		return
 	}
+	for k, v := range p.crossChecks(l, edits) {
+		if problems[k] == "" {
+			problems[k] = v
+		}
+	}
+	if len(problems) > 0 {
+		p.problems, p.msg = problems, i18n.T(l, i18n.FormFix)
+		return
+	}
 	if missing := p.stageBlock(edits, lang, today); missing != "" {
 		p.msg = missing
 		return
@@ -332,6 +355,9 @@ func (p *recordPage) onInput(ctx goapp.Context, e goapp.Event) {
 // move the case to a stage at which some of its records lack a field
 // required from that stage on ("" when nothing blocks).
 func (p *recordPage) stageBlock(edits []sync.Edit, lang string, today time.Time) string {
+	if p.root.Type() != model.TypeCase {
+		return "" // stages are a case's
+	}
 	vals := map[sync.RecID]model.Values{}
 	var order []sync.RecID
 	for _, r := range p.recs {
@@ -519,13 +545,21 @@ func (p *recordPage) Render() ui { return p.gate(p.render) }
 func (p *recordPage) render(l i18n.Lang) ui {
 	t := func(k i18n.Key) string { return i18n.T(l, k) }
 	lang := modelLang(l)
-	back := goapp.A().ID("record-back").Class("jz-back").Href(caseURL(p.root)).Text("← " + t(i18n.RecordBack))
+	backTo := rootURL(p.root)
+	switch {
+	case p.root == "" || p.id == p.root:
+		backTo = sectionOf(p.typ)
+	case p.parent != "" && p.parent != p.root && p.root.Type() != model.TypeCase:
+		backTo = recordURL(p.parent)
+	}
+	section := sectionOf(p.root.Type())
+	back := goapp.A().ID("record-back").Class("jz-back").Href(backTo).Text("← " + t(i18n.RecordBack))
 	typ, ok := registry.Type(p.typ)
 	if !p.loaded {
-		return frame(l, "/cases", back, goapp.P().Class("jz-hint").Text(t(i18n.AppLoading)))
+		return frame(l, section, back, goapp.P().Class("jz-hint").Text(t(i18n.AppLoading)))
 	}
 	if !ok || (!p.isNew && p.rec == nil) || p.root == "" {
-		return frame(l, "/cases", back, goapp.H1().ID("page-title").Text(t(i18n.RecordMissing)))
+		return frame(l, section, back, goapp.H1().ID("page-title").Text(t(i18n.RecordMissing)))
 	}
 	heading := typ.Label.In(lang)
 	if p.isNew {
@@ -597,15 +631,21 @@ func (p *recordPage) render(l i18n.Lang) ui {
 			body = append(body, v)
 		}
 	}
+	if p.att != nil && !p.isNew {
+		body = append(body, p.attendanceGrid(l))
+	}
+	if p.typ == model.TypeVolunteer && !p.isNew {
+		body = append(body, volunteerSummary(l, p.id, p.recs))
+	}
 	if !p.isNew {
 		body = append(body, p.children(l, lang, typ)...)
 	}
-	return frame(l, "/cases", body...)
+	return frame(l, section, body...)
 }
 
 // control is a field's control on this page.
 func (p *recordPage) control(l i18n.Lang, prefix string, f *model.Field, value, problem string) ui {
-	return caseControl(l, prefix, f, value, problem, p.recs, p.id)
+	return caseControl(l, prefix, f, value, problem, p.recs, p.id, p.others.options(f, p.id, p.root, modelLang(l)))
 }
 
 // children lists the records under this one and links to add them.

@@ -34,6 +34,7 @@ func Register() {
 	goapp.Route(casePath, func() goapp.Composer { return &casePage{} })
 	goapp.Route(recordPath, func() goapp.Composer { return &recordPage{} })
 	goapp.Route(mergePath, func() goapp.Composer { return &mergePage{} })
+	goapp.Route(certificatePath, func() goapp.Composer { return &certificatePage{} })
 	for _, s := range Sections {
 		if s.Path == "/cases" {
 			continue
@@ -50,7 +51,7 @@ func Register() {
 // IsRoute reports whether path is a page of the app (as opposed to the
 // not-found page).
 func IsRoute(path string) bool {
-	if path == "/" || path == "/review" || path == casePath || path == recordPath || path == mergePath {
+	if path == "/" || path == "/review" || path == casePath || path == recordPath || path == mergePath || path == certificatePath {
 		return true
 	}
 	for _, s := range Sections {

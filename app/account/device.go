@@ -188,8 +188,12 @@ func (d *Device) Lock() {
 	a.store.Close()
 }
 
-// current returns the open account (nil when locked).
+// current returns the open account (nil when locked, and on a nil device:
+// the server renders pages without one).
 func (d *Device) current() *account {
+	if d == nil {
+		return nil
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.open

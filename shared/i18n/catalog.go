@@ -146,6 +146,34 @@ const (
 	FormUnset            Key = "form.unset"
 	FormYes              Key = "form.yes"
 	FormNo               Key = "form.no"
+	AttTitle             Key = "att.title"
+	AttPresent           Key = "att.present"
+	AttAbsent            Key = "att.absent"
+	AttUnmarked          Key = "att.unmarked"
+	AttCount             Key = "att.count"
+	AttNoMembers         Key = "att.no_members"
+	AttParticipation     Key = "att.participation"
+	RecordBeforeGroup    Key = "record.before_group"
+	RecordDayOver        Key = "record.day_over"
+	VolTotal             Key = "vol.total"
+	VolCertificate       Key = "vol.certificate"
+	CertIntro            Key = "cert.intro"
+	CertHours            Key = "cert.hours"
+	CertHoursValue       Key = "cert.hours_value"
+	CertRecords          Key = "cert.records"
+	CertDate             Key = "cert.date"
+	CertActivity         Key = "cert.activity"
+	CertContent          Key = "cert.content"
+	CertIssuer           Key = "cert.issuer"
+	CertIssued           Key = "cert.issued"
+	CertPrint            Key = "cert.print"
+	HoursTitle           Key = "hours.title"
+	HoursStaff           Key = "hours.staff"
+	HoursYear            Key = "hours.year"
+	HoursTraining        Key = "hours.training"
+	HoursSupervision     Key = "hours.supervision"
+	HoursNone            Key = "hours.none"
+	MyProfile            Key = "my.profile"
 	FormNoChoices        Key = "form.no_choices"
 	FormSignHint         Key = "form.sign_hint"
 	FormSignClear        Key = "form.sign_clear"
@@ -309,6 +337,34 @@ var catalog = map[Key]entry{
 	FormUnset:            {"未填", "Not set"},
 	FormYes:              {"是", "Yes"},
 	FormNo:               {"否", "No"},
+	AttTitle:             {"出勤：点组员的按钮切换出席与缺席，立即保存在本机。", "Attendance: tap a member's button to switch present / absent; it is saved on the tablet at once."},
+	AttPresent:           {"出席", "Present"},
+	AttAbsent:            {"缺席", "Absent"},
+	AttUnmarked:          {"未点名", "Not taken"},
+	AttCount:             {"出席 %d 人，缺席 %d 人，未点名 %d 人", "%d present, %d absent, %d not taken"},
+	AttNoMembers:         {"小组还没有组员：请先在小组页面添加组员。", "The group has no members yet: add them on the group's page first."},
+	AttParticipation:     {"参与情况", "Participation"},
+	RecordBeforeGroup:    {"日期不能早于小组开始日期（%s）", "The date cannot be before the group starts (%s)"},
+	RecordDayOver:        {"这一天的服务时长合计 %s 小时，超过 24 小时", "The hours on this day add up to %s, more than 24"},
+	VolTotal:             {"累计志愿服务时长 %s 小时（%d 次服务）", "%s hours of volunteer service in total (%d services)"},
+	VolCertificate:       {"志愿服务记录证明", "Certificate of volunteer service"},
+	CertIntro:            {"兹证明以下志愿者的志愿服务记录如下。本证明依据志愿服务记录如实出具，志愿服务为无偿服务。", "This certifies the volunteer service recorded below, issued truthfully from the service records; volunteer service is unpaid."},
+	CertHours:            {"服务时长合计", "Total hours"},
+	CertHoursValue:       {"%s 小时", "%s hours"},
+	CertRecords:          {"服务记录", "Service records"},
+	CertDate:             {"日期", "Date"},
+	CertActivity:         {"服务活动", "Activity"},
+	CertContent:          {"服务内容", "Content"},
+	CertIssuer:           {"出具单位", "Issued by"},
+	CertIssued:           {"出具日期", "Date of issue"},
+	CertPrint:            {"打印", "Print"},
+	HoursTitle:           {"每人每年的培训与督导时数", "Training and supervision hours per worker per year"},
+	HoursStaff:           {"社工", "Worker"},
+	HoursYear:            {"年份", "Year"},
+	HoursTraining:        {"培训学时", "Training hours"},
+	HoursSupervision:     {"接受督导（小时）", "Supervision received (hours)"},
+	HoursNone:            {"还没有培训或督导记录。", "No training or supervision recorded yet."},
+	MyProfile:            {"我的社工档案", "My staff profile"},
 	FormNoChoices:        {"暂无可选的记录。", "Nothing to choose from yet."},
 	FormSignHint:         {"请本人（或监护人）用手指在框内书写签名；可以不签。", "The person (or their guardian) may sign in the box with a finger; a signature is optional."},
 	FormSignClear:        {"清除", "Clear"},

@@ -44,6 +44,7 @@ const (
 	ListClosingReason = "closing_reason"
 	ListGroupType     = "group_type"
 	ListGroupStage    = "group_stage"
+	ListParticipation = "participation"
 	ListQualification = "qualification"
 	ListServiceGoal   = "service_goal" // the four goals of §6.1
 	ListNeedArea      = "need_area"
@@ -131,6 +132,11 @@ func standardCodes() []CodeList {
 			c("transition", "转折期", "Transition"),
 			c("maturity", "成熟期", "Maturity"),
 			c("ending", "结束期", "Ending"),
+		}},
+		{ListParticipation, Label{"参与情况", "Participation"}, []Code{
+			c("active", "积极参与", "Active"),
+			c("normal", "一般", "Ordinary"),
+			c("passive", "被动", "Passive"),
 		}},
 		{ListQualification, Label{"职业资格", "Qualification"}, []Code{
 			c("assistant", "助理社会工作师", "Assistant social worker"),

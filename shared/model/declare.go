@@ -22,6 +22,8 @@ const (
 	TypeTeamMember      = "team_member"
 	TypeGroup           = "group"
 	TypeGroupSession    = "group_session"
+	TypeGroupMember     = "group_member"
+	TypeGroupEvaluation = "group_evaluation"
 	TypeAttendance      = "attendance"
 	TypeActivity        = "community_activity"
 	TypeVolunteer       = "volunteer"

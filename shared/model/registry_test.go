@@ -31,7 +31,7 @@ func TestDeclarations(t *testing.T) {
 	r := NewRegistry()
 	want := []string{TypeCase, TypePerson, TypeHousehold, TypeHouseholdMember, TypeConsent, TypeIntake, TypeAssessment,
 		TypePlan, TypePlanGoal, TypeServiceRecord, TypeServiceNote, TypeReferral, TypeEvaluation, TypeClosing,
-		TypeFollowUp, TypeReopen, TypeTeamMember, TypeTeamNote, TypeGroup, TypeGroupSession, TypeAttendance, TypeActivity,
+		TypeFollowUp, TypeReopen, TypeTeamMember, TypeTeamNote, TypeGroup, TypeGroupMember, TypeGroupSession, TypeGroupEvaluation, TypeAttendance, TypeActivity,
 		TypeVolunteer, TypeVolunteerHours, TypeSupervision, TypeTraining, TypeStaff, TypeAttachment, TypeConflict, TypeAudit}
 	if len(r.Types()) != len(want) {
 		t.Errorf("%d types declared, want %d", len(r.Types()), len(want))

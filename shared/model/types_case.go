@@ -78,7 +78,7 @@ func caseTypes() []*Type {
 			fld("result", KindCode, "转介结果", "Result", codes(ListReferralState)),
 			fld("result_date", KindDate, "回复日期", "Result date"),
 		),
-		childType(TypeEvaluation, "评估表", "Evaluation", []string{TypeCase, TypeGroup},
+		childType(TypeEvaluation, "评估表", "Evaluation", inCase,
 			fld("date", KindDate, "评估日期", "Date", required(), past()),
 			fld("methods", KindCodes, "评估方法", "Methods", required(), codes(ListEvalMethod)),
 			fld("attainment", KindCode, "目标达成情况", "Goal attainment", required(), codes(ListAttainment)),

@@ -9,7 +9,8 @@
 // auth.go (login, passwords, tokens), syncws.go (the websocket protocol),
 // push.go and pull.go (the two halves of sync), scope.go (who sees what),
 // hub.go (connected devices, pokes), rate.go and limiter.go (limits),
-// admin.go (accounts for the CLI).
+// admin.go (accounts for the CLI), blobs.go (photo uploads and downloads
+// over /api/blobs, and who may have them).
 //
 // Nothing here is compiled into the WebAssembly app; the dependency test in
 // shared/ checks that app/wasm never links this package.

@@ -99,6 +99,9 @@ func (s *Server) applyPush(tx store.Tx, users map[string]store.User, dev deviceI
 	if res.rescoped, err = s.index(tx, r.Entries, res.touched); err != nil {
 		return res, err
 	}
+	if err := s.indexBlobs(tx, r.Entries); err != nil {
+		return res, err
+	}
 	return res, s.flagDuplicates(tx, r.Entries, res.touched)
 }
 

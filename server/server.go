@@ -138,6 +138,9 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /sync", s.serveSync)
 	mux.HandleFunc("POST /api/login", s.login)
 	mux.HandleFunc("POST /api/logout", s.logout)
+	mux.HandleFunc("GET /api/blobs/{sha}/status", s.blobStatus)
+	mux.HandleFunc("PUT /api/blobs/{sha}", s.putBlob)
+	mux.HandleFunc("GET /api/blobs/{sha}", s.getBlob)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, http.StatusNotFound, "not_found", "没有这个接口。", "No such API.")
 	})

@@ -27,3 +27,11 @@ func (e *OpenError) Unwrap() error { return e.Err }
 // ErrExists is returned by PutUser when the login name belongs to another
 // user.
 var ErrExists = errors.New("already exists")
+
+// Errors of the blob uploads (Tx.AppendPartial, Tx.FinishBlob).
+var (
+	// ErrOffset means a chunk did not start where the upload stands.
+	ErrOffset = errors.New("chunk does not start at the upload's size")
+	// ErrNoPartial means there is no such upload in progress.
+	ErrNoPartial = errors.New("no such upload in progress")
+)

@@ -2,13 +2,15 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"jiuzhu/shared/sync"
 )
 
 // Store is the server's durable state: the change log and the merged state
 // of every record (through sync.Log), the indexes that decide scope, and the
-// accounts (users, sessions, devices) and audit trail. Implementations are
+// accounts (users, sessions, devices) and audit trail, and the blobs (the
+// bytes of attachments) with the uploads in progress. Implementations are
 // safe for concurrent use; there is at most one write transaction at a time.
 type Store interface {
 	// Ping checks that the store can be read; /healthz reports its result.
@@ -73,6 +75,20 @@ type ReadTx interface {
 	// Audit calls fn with each audit entry whose Seq is greater than after,
 	// in increasing order, until fn returns false or an error.
 	Audit(after uint64, fn func(a AuditEntry) (more bool, err error)) error
+
+	// Blob returns the bytes of the complete blob whose SHA-256 is sha (a
+	// copy, valid after the transaction).
+	Blob(sha string) (data []byte, ok bool, err error)
+	// BlobSize returns the length of the complete blob sha, without
+	// reading it.
+	BlobSize(sha string) (size int64, ok bool, err error)
+	// BlobUploaders returns the users who uploaded the whole of blob sha
+	// (FinishBlob verified their bytes), in id order.
+	BlobUploaders(sha string) ([]string, error)
+	// Partial returns a user's upload of sha in progress.
+	Partial(user, sha string) (Partial, bool, error)
+	// Partials returns a user's uploads in progress, in sha order.
+	Partials(user string) ([]Partial, error)
 }
 
 // Tx reads and writes inside a transaction. It satisfies sync.Store, so
@@ -113,4 +129,21 @@ type Tx interface {
 	// sequence, which it returns. Audit entries are never changed or
 	// removed.
 	AppendAudit(a AuditEntry) (uint64, error)
+
+	// AppendPartial adds chunk to a user's upload of sha at offset,
+	// starting the upload when there is none and offset is 0, and records
+	// now as its last activity. It returns the upload's size after the
+	// chunk. When offset is not the upload's size (0 for none) it writes
+	// nothing and returns the size with ErrOffset. The store keeps its own
+	// copy of chunk.
+	AppendPartial(user, sha string, offset int64, chunk []byte, now time.Time) (size int64, err error)
+	// FinishBlob ends a user's upload of sha: when its bytes hash to sha
+	// (SHA-256, lowercase hex) they become the complete blob sha (kept as
+	// it was if it already exists), user becomes one of its uploaders and
+	// ok is true; otherwise the upload is dropped and ok is false. Without
+	// an upload it returns ErrNoPartial.
+	FinishBlob(user, sha string) (ok bool, err error)
+	// DropPartial removes a user's upload of sha; removing none is not an
+	// error.
+	DropPartial(user, sha string) error
 }

@@ -60,3 +60,12 @@ type AuditEntry struct {
 	Target string // what it was done to (record id, user id, device id)
 	Detail string
 }
+
+// Partial is an upload of a blob in progress: the bytes a user has sent so
+// far of the blob whose SHA-256 is SHA.
+type Partial struct {
+	User    string
+	SHA     string    // lowercase hex, as the uploader named it
+	Size    int64     // bytes received
+	Updated time.Time // when the last chunk arrived (UTC)
+}

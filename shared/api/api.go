@@ -38,3 +38,24 @@ type Error struct {
 	Message string `json:"message"`
 	En      string `json:"en"`
 }
+
+// Photo and file bytes ("blobs") travel over /api/blobs, apart from the sync
+// websocket: an attachment record names its bytes by their SHA-256 (its
+// sha256 field), and the bytes are uploaded in chunks that can resume.
+const (
+	// MaxBlob is the largest blob the server accepts, in bytes (8 MiB).
+	MaxBlob = 8 << 20
+	// BlobChunk is the largest chunk of one PUT /api/blobs/{sha}, in
+	// bytes (256 KiB).
+	BlobChunk = 256 << 10
+)
+
+// BlobStatus is the body of GET /api/blobs/{sha}/status and of the answers
+// to PUT /api/blobs/{sha}: how many bytes of the blob the server holds from
+// this user's upload, or, once Complete, the blob's whole length. A 409
+// answer carries it too (with an Error's fields), telling the offset to
+// resume from.
+type BlobStatus struct {
+	Size     int64 `json:"size"`
+	Complete bool  `json:"complete"`
+}

@@ -24,6 +24,20 @@ import (
 //	devices     id → device (JSON)
 //	userdevices lp(user) device → ""
 //	audit       BE seq → audit entry (JSON); the bucket's sequence is the last seq
+//
+// Schema 3 added:
+//
+//	keyed       lp(key) rec → ""
+//
+// Schema 4 added the blobs (blob.go). A blob is kept in the chunks it was
+// uploaded in, each under its offset, so that no value is larger than a
+// chunk:
+//
+//	blobs       lp(sha) BE offset → bytes
+//	blobsizes   sha → BE length
+//	blobusers   lp(sha) user → ""
+//	partials    lp(user) sha → BE size, BE last activity (Unix ns)
+//	partchunks  lp(user) lp(sha) BE offset → bytes
 var (
 	bucketLog         = []byte("log")
 	bucketOps         = []byte("ops")
@@ -39,6 +53,11 @@ var (
 	bucketUserDevices = []byte("userdevices")
 	bucketAudit       = []byte("audit")
 	bucketKeyed       = []byte("keyed")
+	bucketBlobs       = []byte("blobs")
+	bucketBlobSizes   = []byte("blobsizes")
+	bucketBlobUsers   = []byte("blobusers")
+	bucketPartials    = []byte("partials")
+	bucketPartChunks  = []byte("partchunks")
 
 	keyEpoch = []byte("epoch")
 )
@@ -59,6 +78,11 @@ const (
 	bUserDevices
 	bAudit
 	bKeyed
+	bBlobs
+	bBlobSizes
+	bBlobUsers
+	bPartials
+	bPartChunks
 	numBuckets
 )
 
@@ -67,7 +91,8 @@ const (
 var dataBuckets = [numBuckets][]byte{
 	bucketLog, bucketOps, bucketCounters, bucketState, bucketRoots, bucketAssigned,
 	bucketDevRoots, bucketUsers, bucketUserNames, bucketSessions, bucketDevices,
-	bucketUserDevices, bucketAudit, bucketKeyed,
+	bucketUserDevices, bucketAudit, bucketKeyed, bucketBlobs, bucketBlobSizes, bucketBlobUsers,
+	bucketPartials, bucketPartChunks,
 }
 
 // appendPrefixed appends s with its length as a uvarint before it.

@@ -34,6 +34,15 @@ var migrations = []func(tx *bbolt.Tx) error{
 		_, err := tx.CreateBucketIfNotExists([]byte("keyed"))
 		return err
 	},
+	// 3 → 4: the blobs and the uploads in progress (blob.go).
+	func(tx *bbolt.Tx) error {
+		for _, name := range []string{"blobs", "blobsizes", "blobusers", "partials", "partchunks"} {
+			if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
 }
 
 // SchemaVersion is the version this build writes.

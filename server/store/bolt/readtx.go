@@ -80,11 +80,16 @@ func (t *readTx) Fields(rec sync.RecID) (map[string]sync.FieldState, error) {
 // scan calls fn with the rest of the key and the value of every key of
 // bucket i under lp(prefix), in key order.
 func (t *readTx) scan(i int, prefix string, fn func(rest, v []byte) error) error {
+	return t.scanRaw(i, appendPrefixed(nil, prefix), fn)
+}
+
+// scanRaw calls fn with the rest of the key and the value of every key of
+// bucket i that starts with p, in key order.
+func (t *readTx) scanRaw(i int, p []byte, fn func(rest, v []byte) error) error {
 	b, err := t.bucket(i)
 	if err != nil {
 		return err
 	}
-	p := appendPrefixed(nil, prefix)
 	c := b.Cursor()
 	for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
 		if err := fn(k[len(p):], v); err != nil {

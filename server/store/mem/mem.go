@@ -34,6 +34,10 @@ type data struct {
 	sessions map[string]store.Session
 	devices  map[string]store.Device
 	audit    []store.AuditEntry
+
+	blobs     map[string][]byte              // sha → bytes (never changed once stored)
+	blobUsers map[string]map[string]struct{} // sha → uploaders
+	partials  map[partialKey]partial
 }
 
 var _ store.Store = (*Store)(nil)
@@ -53,6 +57,10 @@ func New() *Store {
 		names:    map[string]string{},
 		sessions: map[string]store.Session{},
 		devices:  map[string]store.Device{},
+
+		blobs:     map[string][]byte{},
+		blobUsers: map[string]map[string]struct{}{},
+		partials:  map[partialKey]partial{},
 	}}
 }
 

@@ -40,6 +40,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ConcurrentViews", testConcurrentViews},
 		{"Apply", testApply},
 		{"ApplyRolledBack", testApplyRolledBack},
+		{"Blobs", testBlobs},
+		{"BlobsRollback", testBlobsRollback},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

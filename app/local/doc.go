@@ -7,8 +7,10 @@
 // is an IndexedDB database per user ("jiuzhu-u-<user id>"), every value
 // sealed with AES-GCM under a random 256-bit data key; only record ids
 // ("type/ULID"), roots and op ids ("device:counter") are stored in the
-// clear, as keys. MemStore is the in-memory twin used by native tests; one
-// contract suite (package localtest) runs against both.
+// clear, as keys. Photos' bytes (blobs, see BlobStore) are sealed the same
+// way and keyed by an HMAC of their SHA-256, which would otherwise
+// fingerprint them. MemStore is the in-memory twin used by native tests;
+// one contract suite (package localtest) runs against both.
 //
 // The Keyring keeps, per user on this tablet, the data key wrapped with a
 // key derived from the user's password (PBKDF2-SHA256 via WebCrypto), plus

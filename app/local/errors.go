@@ -34,6 +34,17 @@ var (
 	// ErrUnsupported is returned where the platform has no such storage
 	// (IndexedDB and WebCrypto outside the browser).
 	ErrUnsupported = errors.New("local: not supported on this platform")
+	// ErrBadSHA is returned by the blob methods for a blob name that is
+	// not the 64 lowercase hexadecimal digits of a SHA-256. Nothing is
+	// changed.
+	ErrBadSHA = errors.New("local: a blob's name must be the 64 lowercase hexadecimal digits of its SHA-256")
+	// ErrBlobMismatch is returned by PutBlob when the SHA-256 of the bytes
+	// is not the name given: they were damaged (a broken download, say) or
+	// given the wrong name. Nothing is saved.
+	ErrBlobMismatch = errors.New("local: the blob's bytes do not match its SHA-256 (damaged or misnamed); nothing was saved")
+	// ErrBlobTooLarge is returned by PutBlob for more than MaxBlobSize
+	// bytes. Nothing is saved.
+	ErrBlobTooLarge = errors.New("local: the blob is larger than 8 MiB; nothing was saved")
 )
 
 // Error adds the operation that failed to an underlying error.
@@ -63,7 +74,9 @@ func domError(name, message string) error {
 	case "QuotaExceededError":
 		return fmt.Errorf("%w (%s)", ErrQuota, message)
 	case "ConstraintError":
-		return ErrDuplicateOp // the only unique constraint is the outbox's op index
+		// The unique indexes are the outbox's op index and the blob
+		// queue's key index; the blob writes check theirs first.
+		return ErrDuplicateOp
 	case "AbortError":
 		return ErrAborted
 	case "InvalidStateError", "TransactionInactiveError":

@@ -18,6 +18,18 @@ func OpenIDBStore(ctx context.Context, user string, key []byte, device string, d
 	return openIDBStore(ctx, user, key, device, dg)
 }
 
+// DBVersion is the version of the user's database this code writes.
+const DBVersion = dbVersion
+
+// OpenIDBStoreIn opens a user's store in the IDBFactory f (a storage
+// bucket's, say) at a version of the database (at most DBVersion).
+func OpenIDBStoreIn(ctx context.Context, f js.Value, version int, user string, key []byte, device string, dg *Digester) (Store, error) {
+	return openIDBStoreIn(ctx, f, version, user, key, device, dg)
+}
+
+// BlobKey returns the key an IndexedDB store s keeps the blob sha under.
+func BlobKey(s Store, sha string) string { return s.(*idbStore).blobKeys.of(sha) }
+
 // NewKey returns a random data key.
 func NewKey() []byte { return newKey() }
 

@@ -40,6 +40,11 @@ func openDB(ctx context.Context, name string, version int, upgrade func(db js.Va
 	if err != nil {
 		return nil, err
 	}
+	return openDBIn(ctx, f, name, version, upgrade)
+}
+
+// openDBIn is openDB in the IDBFactory f (tests: a storage bucket's).
+func openDBIn(ctx context.Context, f js.Value, name string, version int, upgrade func(db js.Value, oldVersion int)) (*conn, error) {
 	var req js.Value
 	if err := try(func() { req = f.Call("open", name, version) }); err != nil {
 		return nil, err

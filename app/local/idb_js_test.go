@@ -5,9 +5,12 @@ package local_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	stdsync "sync"
 	"syscall/js"
 	"testing"
@@ -54,6 +57,9 @@ func TestIDBStoreContract(t *testing.T) {
 		return open(t, user, device, localtest.Digester)
 	})
 	localtest.RunDigests(t, open)
+	localtest.RunBlobs(t, func(t *testing.T, user, device string) local.Store {
+		return open(t, user, device, localtest.Digester)
+	})
 }
 
 func TestIDBKeyringContract(t *testing.T) {
@@ -204,11 +210,32 @@ func TestIDBNoPlaintext(t *testing.T) {
 	if err := s.SaveAck(ctx, nil, nil, []sync.RejectedChange{{Change: c, Code: "schema", Message: localtest.IDNumber}}); err != nil {
 		t.Fatal(err)
 	}
+	// A photo (with the name and ID number in it, as a JPEG comment might
+	// have them) taken here, and one downloaded: neither their bytes nor
+	// their names (SHA-256, a fingerprint of the photo) are in the clear.
+	photo := []byte("\xff\xd8\xff\xfe\x00\x40" + localtest.PersonName + " " + localtest.IDNumber + " SECRET photo\xff\xd9")
+	photoSHA := localtest.SHA(photo)
+	if err := s.PutBlob(ctx, photoSHA, photo, true); err != nil {
+		t.Fatal(err)
+	}
+	scan := append([]byte("SECRET scan "), bytes.Repeat([]byte(localtest.PersonName), 1000)...)
+	scanSHA := localtest.SHA(scan)
+	if err := s.PutBlob(ctx, scanSHA, scan, false); err != nil {
+		t.Fatal(err)
+	}
 	raw := rawStorage(t, ctx)
 	if !bytes.Contains(raw, []byte(string(id))) {
 		t.Fatalf("the scan did not see the record's key %s: it reads nothing", id)
 	}
-	for _, secret := range []string{localtest.PersonName, localtest.IDNumber, token, password, "SECRET"} {
+	if !bytes.Contains(raw, []byte(local.BlobKey(s, photoSHA))) {
+		t.Fatal("the scan did not see the photo's key: it reads no blobs")
+	}
+	secrets := []string{localtest.PersonName, localtest.IDNumber, token, password, "SECRET"}
+	for _, sha := range []string{photoSHA, scanSHA} {
+		bin, _ := hex.DecodeString(sha)
+		secrets = append(secrets, sha, strings.ToUpper(sha), string(bin), base64.StdEncoding.EncodeToString(bin), base64.RawURLEncoding.EncodeToString(bin))
+	}
+	for _, secret := range secrets {
 		if bytes.Contains(raw, []byte(secret)) {
 			t.Errorf("%q is stored in the clear", secret)
 		}

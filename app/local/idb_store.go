@@ -18,60 +18,104 @@ import (
 //	outbox    key: auto-increment;      value {o: op "device:counter", v: sealed change};   unique index "op" on o
 //	rejected  key: auto-increment;      value {o: op, v: sealed rejected change};             index "op" on o
 //	meta      key: "meta";              value: sealed ClientMeta
+//	dig, digsnap                        the digests (see idb_digest.go)
+//	blobs, blobq                        photos' bytes and the upload queue (see idb_blob.go)
 //
 // Keys, roots and ops are ids without personal data; everything else is
-// sealed with the data key, bound to its key (see sealer).
+// sealed with the data key, bound to its key (see sealer). Blobs are keyed
+// by a keyed hash of their name (see blobKeyer).
 const (
 	storeRecs     = "recs"
 	storeOutbox   = "outbox"
 	storeRejected = "rejected"
 	storeMeta     = "meta"
-	dbVersion     = 2
 	metaKey       = "meta"
 )
 
-func upgradeUserDB(db js.Value, old int) {
-	auto := jsObject.New()
-	auto.Set("autoIncrement", true)
-	if old < 1 {
+// userDBMigrations[v] upgrades a user's database from version v to v+1.
+// Existing data is kept: a migration only adds object stores and indexes.
+var userDBMigrations = [...]func(db js.Value){
+	func(db js.Value) { // 1: records, outbox, rejected changes, meta
 		recs := db.Call("createObjectStore", storeRecs)
 		recs.Call("createIndex", "root", "r")
-		unique := jsObject.New()
-		unique.Set("unique", true)
-		db.Call("createObjectStore", storeOutbox, auto).Call("createIndex", "op", "o", unique)
-		db.Call("createObjectStore", storeRejected, auto).Call("createIndex", "op", "o")
+		db.Call("createObjectStore", storeOutbox, autoIncrement()).Call("createIndex", "op", "o", unique())
+		db.Call("createObjectStore", storeRejected, autoIncrement()).Call("createIndex", "op", "o")
 		db.Call("createObjectStore", storeMeta)
-	}
-	if old < 2 {
-		db.Call("createObjectStore", storeDig, auto)
+	},
+	func(db js.Value) { // 2: digests
+		db.Call("createObjectStore", storeDig, autoIncrement())
 		db.Call("createObjectStore", storeDigSnap)
+	},
+	func(db js.Value) { // 3: blobs
+		db.Call("createObjectStore", storeBlobs)
+		db.Call("createObjectStore", storeBlobQ, autoIncrement()).Call("createIndex", "k", "k", unique())
+	},
+}
+
+// dbVersion is the version of the user's database this code writes.
+const dbVersion = len(userDBMigrations)
+
+// upgradeUserDB returns the upgrade to version (at most dbVersion): the
+// migrations from the database's version up to it, in order.
+func upgradeUserDB(version int) func(db js.Value, old int) {
+	return func(db js.Value, old int) {
+		for v := old; v < version; v++ {
+			userDBMigrations[v](db)
+		}
 	}
+}
+
+func autoIncrement() js.Value {
+	o := jsObject.New()
+	o.Set("autoIncrement", true)
+	return o
+}
+
+func unique() js.Value {
+	o := jsObject.New()
+	o.Set("unique", true)
+	return o
 }
 
 // idbStore is a user's Store in IndexedDB.
 type idbStore struct {
-	c      *conn
-	seal   *sealer
-	device string
-	dg     *Digester
-	key    []byte // the data key, for WebCrypto (see cryptoKey)
-	keyMu  stdsync.Mutex
-	subtle js.Value               // the data key imported into WebCrypto, once needed
-	hook   func(op string, t *tx) // tests: called at the end of each write transaction's fill
+	c        *conn
+	seal     *sealer
+	blobKeys blobKeyer // blob names to storage keys
+	device   string
+	dg       *Digester
+	key      []byte // the data key, for WebCrypto (see cryptoKey)
+	keyMu    stdsync.Mutex
+	subtle   js.Value               // the data key imported into WebCrypto, once needed
+	hook     func(op string, t *tx) // tests: called at the end of each write transaction's fill
 }
 
-// openIDBStore opens (creating if needed) user's database with their data
-// key; device is the device id a new store starts with.
+// openIDBStore opens (creating or upgrading if needed) user's database
+// with their data key; device is the device id a new store starts with.
 func openIDBStore(ctx context.Context, user string, key []byte, device string, dg *Digester) (*idbStore, error) {
+	f, err := indexedDB()
+	if err != nil {
+		return nil, err
+	}
+	return openIDBStoreIn(ctx, f, dbVersion, user, key, device, dg)
+}
+
+// openIDBStoreIn is openIDBStore in the IDBFactory f, at a version (tests:
+// a storage bucket's factory, an older version).
+func openIDBStoreIn(ctx context.Context, f js.Value, version int, user string, key []byte, device string, dg *Digester) (*idbStore, error) {
 	s, err := newSealer(key)
 	if err != nil {
 		return nil, err
 	}
-	c, err := openDB(ctx, DBName(user), dbVersion, upgradeUserDB)
+	bk, err := newBlobKeyer(key)
 	if err != nil {
 		return nil, err
 	}
-	st := &idbStore{c: c, seal: s, device: device, dg: dg, key: key}
+	c, err := openDBIn(ctx, f, DBName(user), version, upgradeUserDB(version))
+	if err != nil {
+		return nil, err
+	}
+	st := &idbStore{c: c, seal: s, blobKeys: bk, device: device, dg: dg, key: key}
 	// Best effort: a full tablet still opens; its first digest read then
 	// computes them from the records.
 	st.startDigests(ctx)
@@ -432,7 +476,7 @@ func (s *idbStore) DismissRejected(ctx context.Context, op sync.Op) error {
 // Wipe implements sync.ClientStore: it empties the store; the device id
 // stays.
 func (s *idbStore) Wipe(ctx context.Context) error {
-	all := []string{storeRecs, storeOutbox, storeRejected, storeMeta, storeDig, storeDigSnap}
+	all := []string{storeRecs, storeOutbox, storeRejected, storeMeta, storeDig, storeDigSnap, storeBlobs, storeBlobQ}
 	return s.write(ctx, "wipe", all, strict, func(t *tx) error {
 		for _, name := range all {
 			t.t.Call("objectStore", name).Call("clear")

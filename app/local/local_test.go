@@ -29,6 +29,9 @@ func TestMemStoreContract(t *testing.T) {
 		return open(t, user, device, localtest.Digester)
 	})
 	localtest.RunDigests(t, open)
+	localtest.RunBlobs(t, func(t *testing.T, user, device string) local.Store {
+		return open(t, user, device, localtest.Digester)
+	})
 }
 
 func TestMemKeyringContract(t *testing.T) {

@@ -1,7 +1,10 @@
 package local
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"slices"
 	"strings"
 	stdsync "sync"
@@ -21,9 +24,11 @@ type MemStore struct {
 }
 
 type memData struct {
-	mu  stdsync.Mutex // serializes the twin's own checks with the inner store's calls
-	s   *sync.MemClientStore
-	dig memDigests
+	mu      stdsync.Mutex // serializes the twin's own checks with the inner store's calls
+	s       *sync.MemClientStore
+	dig     memDigests
+	blobs   map[string][]byte // blob name → bytes
+	pending []string          // names of the blobs not yet uploaded, in put order
 }
 
 // memDigests mirrors the IndexedDB store's digests: a state folded so far
@@ -45,7 +50,7 @@ type memDigestWrite struct {
 
 // NewMemStore returns an empty store for a device.
 func NewMemStore(device string) *MemStore {
-	return &MemStore{data: &memData{s: sync.NewMemClientStore(device)}}
+	return &MemStore{data: &memData{s: sync.NewMemClientStore(device), blobs: map[string][]byte{}}}
 }
 
 // Reopen returns a new open handle on the same data (after Close, as the
@@ -237,6 +242,80 @@ func (m *MemStore) Wipe(ctx context.Context) error {
 	g := &m.data.dig
 	g.journal, g.state = nil, map[sync.RecID]Digest{}
 	g.epoch++
+	m.data.blobs, m.data.pending = map[string][]byte{}, nil
+	return nil
+}
+
+// PutBlob implements Store.
+func (m *MemStore) PutBlob(_ context.Context, sha string, data []byte, pending bool) error {
+	if err := checkBlob(sha, data); err != nil {
+		return &Error{Op: "put blob", Err: err}
+	}
+	if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != sha {
+		return &Error{Op: blobOp("put blob", sha), Err: ErrBlobMismatch}
+	}
+	if _, err := m.inner(); err != nil {
+		return err
+	}
+	m.data.mu.Lock()
+	defer m.data.mu.Unlock()
+	m.data.blobs[sha] = bytes.Clone(data)
+	if pending && !slices.Contains(m.data.pending, sha) {
+		m.data.pending = append(m.data.pending, sha)
+	}
+	return nil
+}
+
+// Blob implements Store.
+func (m *MemStore) Blob(_ context.Context, sha string) ([]byte, bool, error) {
+	if err := checkSHA(sha); err != nil {
+		return nil, false, &Error{Op: "read blob", Err: err}
+	}
+	if _, err := m.inner(); err != nil {
+		return nil, false, err
+	}
+	m.data.mu.Lock()
+	defer m.data.mu.Unlock()
+	b, ok := m.data.blobs[sha]
+	return bytes.Clone(b), ok, nil
+}
+
+// PendingBlobs implements Store.
+func (m *MemStore) PendingBlobs(context.Context) ([]string, error) {
+	if _, err := m.inner(); err != nil {
+		return nil, err
+	}
+	m.data.mu.Lock()
+	defer m.data.mu.Unlock()
+	return slices.Clone(m.data.pending), nil
+}
+
+// BlobUploaded implements Store.
+func (m *MemStore) BlobUploaded(_ context.Context, sha string) error {
+	if err := checkSHA(sha); err != nil {
+		return &Error{Op: "blob uploaded", Err: err}
+	}
+	if _, err := m.inner(); err != nil {
+		return err
+	}
+	m.data.mu.Lock()
+	defer m.data.mu.Unlock()
+	m.data.pending = slices.DeleteFunc(m.data.pending, func(s string) bool { return s == sha })
+	return nil
+}
+
+// DeleteBlob implements Store.
+func (m *MemStore) DeleteBlob(_ context.Context, sha string) error {
+	if err := checkSHA(sha); err != nil {
+		return &Error{Op: "delete blob", Err: err}
+	}
+	if _, err := m.inner(); err != nil {
+		return err
+	}
+	m.data.mu.Lock()
+	defer m.data.mu.Unlock()
+	delete(m.data.blobs, sha)
+	m.data.pending = slices.DeleteFunc(m.data.pending, func(s string) bool { return s == sha })
 	return nil
 }
 

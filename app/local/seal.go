@@ -17,7 +17,8 @@ const KeySize = 32
 // Go's AES-GCM was chosen over WebCrypto's: it runs synchronously, so
 // values are sealed and opened inside one IndexedDB transaction without
 // awaiting a promise per value, and it is fast enough in WebAssembly
-// (measured by TestBenchInBrowser).
+// (measured by TestBenchInBrowser). The large values, the digest snapshot
+// and blobs, are sealed in the same format by WebCrypto (see subtle_js.go).
 type sealer struct {
 	aead cipher.AEAD
 }

@@ -10,8 +10,9 @@ import (
 
 // WebCrypto's AES-GCM over the data key, for the large values where Go's
 // AES in WebAssembly (about 35 MB/s, a quarter of that on a slow tablet)
-// would show: the digest snapshot. The format is the sealer's: a 96-bit
-// nonce, then ciphertext and 128-bit tag, with the same additional data.
+// would show: the digest snapshot and blobs. The format is the sealer's: a
+// 96-bit nonce, then ciphertext and 128-bit tag, with the same additional
+// data.
 
 var jsKeyRange = js.Global().Get("IDBKeyRange")
 
@@ -54,14 +55,27 @@ type sealing struct{ nonce, p js.Value }
 
 // subtleSeal starts sealing plain.
 func subtleSeal(key js.Value, plain, ad []byte) (sealing, error) {
+	return subtleSealJS(key, bytesToJS(plain), ad)
+}
+
+// subtleSealJS starts sealing plain, a Uint8Array.
+func subtleSealJS(key, plain js.Value, ad []byte) (sealing, error) {
 	nonce := make([]byte, 12)
 	rand.Read(nonce)
 	n := bytesToJS(nonce)
 	var p js.Value
 	err := try(func() {
-		p = js.Global().Get("crypto").Get("subtle").Call("encrypt", gcmParams(n, bytesToJS(ad)), key, bytesToJS(plain))
+		p = js.Global().Get("crypto").Get("subtle").Call("encrypt", gcmParams(n, bytesToJS(ad)), key, plain)
 	})
 	return sealing{nonce: n, p: p}, err
+}
+
+// subtleSHA256 starts hashing data, a Uint8Array; the promise gives the
+// SHA-256 as an ArrayBuffer.
+func subtleSHA256(data js.Value) (js.Value, error) {
+	var p js.Value
+	err := try(func() { p = js.Global().Get("crypto").Get("subtle").Call("digest", "SHA-256", data) })
+	return p, err
 }
 
 // wait waits for the encryption and returns the sealed bytes.

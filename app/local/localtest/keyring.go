@@ -123,6 +123,8 @@ func testKeyringWipe(t *testing.T, open func() *local.Keyring) {
 	must(t, err)
 	id := RecID("case")
 	must(t, s.SavePage(ctx, sync.ClientMeta{Device: "dev"}, []*sync.Record{Rec(id, id, 4)}, nil))
+	photo, data := newBlob(3000)
+	must(t, s.PutBlob(ctx, photo, data, true))
 	must(t, kr.Wipe(ctx, user)) // with the store still open
 	if _, err := s.Meta(ctx); !errors.Is(err, local.ErrClosed) {
 		t.Errorf("a store open during Wipe: Meta = %v, want ErrClosed", err)
@@ -144,6 +146,8 @@ func testKeyringWipe(t *testing.T, open func() *local.Keyring) {
 	if m, _ := s.Meta(ctx); m != (sync.ClientMeta{Device: "dev2"}) {
 		t.Fatalf("meta of the new store = %+v", m)
 	}
+	noBlob(t, s, photo)
+	pendingAre(t, s)
 	must(t, kr.Wipe(ctx, user))
 }
 

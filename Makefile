@@ -97,7 +97,7 @@ FORCE:
 ## bench: size, load time (first and repeat, CPU 4x) against the minimal app, and the
 ## device at 10,000 cases against 100 (unlock, search keystroke, save, storage)
 bench: deps build size
-	$(GO) test -count=1 -run '^$$' -bench 'BenchmarkLoad|BenchmarkDevice' -benchtime 1x -timeout 60m ./server/e2e
+	$(GO) test -count=1 -run '^$$' -bench 'BenchmarkLoad|BenchmarkDevice|BenchmarkFieldwork' -benchtime 1x -timeout 60m ./server/e2e
 
 clean:
 	rm -rf build bin $(DIST)/app.wasm $(DIST)/app.wasm.br $(DIST)/app.wasm.gz

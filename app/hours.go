@@ -71,7 +71,9 @@ func hoursPerYear(staff, trainings, supervisions []*sync.Record) []hoursRow {
 }
 
 // hoursText shows hours with at most one decimal.
-func hoursText(h float64) string { return strconv.FormatFloat(float64(int64(h*10+0.5))/10, 'f', -1, 64) }
+func hoursText(h float64) string {
+	return strconv.FormatFloat(float64(int64(h*10+0.5))/10, 'f', -1, 64)
+}
 
 func hoursTable(l i18n.Lang, rows []hoursRow) ui {
 	t := func(k i18n.Key) string { return i18n.T(l, k) }

@@ -71,7 +71,11 @@ type recordPage struct {
 	// the cases and clients of the worker's caseload.
 	others outside
 	att    *attendance // a group session's attendance (nil otherwise)
-	sync     syncer.Status
+	// photoMsg says what became of the last photo taken; photoStats are
+	// its figures for the benchmark (bytes in, bytes kept, ms to resize,
+	// ms to store).
+	photoMsg, photoStats string
+	sync                 syncer.Status
 }
 
 func (p *recordPage) OnMount(ctx goapp.Context) {
@@ -633,6 +637,9 @@ func (p *recordPage) render(l i18n.Lang) ui {
 	}
 	if p.att != nil && !p.isNew {
 		body = append(body, p.attendanceGrid(l))
+	}
+	if slices.Contains(photoTypes, p.typ) && !p.isNew {
+		body = append(body, p.photos(l))
 	}
 	if p.typ == model.TypeVolunteer && !p.isNew {
 		body = append(body, volunteerSummary(l, p.id, p.recs))

@@ -134,9 +134,9 @@ func (p *sectionPage) render(l i18n.Lang) ui {
 		if len(types) > 1 {
 			body = append(body, goapp.H2().Text(tt.Label.In(lang)))
 		}
-		add := goapp.A().ID("new-"+typ).Class("button").Href(recordPath + "?new=" + typ).Text(t(i18n.RecordNew) + tt.Label.In(lang))
+		add := goapp.A().ID("new-" + typ).Class("button").Href(recordPath + "?new=" + typ).Text(t(i18n.RecordNew) + tt.Label.In(lang))
 		if typ == model.TypeStaff { // one profile per worker: theirs
-			add = goapp.A().ID("new-"+typ).Class("button").Href(recordPath + "?new=" + typ).Text(t(i18n.MyProfile))
+			add = goapp.A().ID("new-" + typ).Class("button").Href(recordPath + "?new=" + typ).Text(t(i18n.MyProfile))
 			for _, r := range recs {
 				if v, _ := r.Get("user"); v == model.Str(me) {
 					add = goapp.A().ID("my-profile").Class("button secondary").Href(recordURL(r.ID)).Text(t(i18n.MyProfile))

@@ -28,6 +28,7 @@ const (
 type deviceEvent struct {
 	account string
 	status  syncer.Status
+	uploads map[string]int // photos waiting or being uploaded (stateUploads)
 }
 
 // events fans device events out to mounted pages, which turn them into
@@ -84,6 +85,7 @@ func observeAccount(ctx goapp.Context, user *string) func() {
 		ctx.Dispatch(func(ctx goapp.Context) {
 			ctx.SetState(stateAccount, e.account)
 			ctx.SetState(stateSync, e.status)
+			ctx.SetState(stateUploads, e.uploads)
 		})
 	})
 }

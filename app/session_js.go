@@ -39,8 +39,13 @@ func StartDevice() {
 		Dial: func(ctx context.Context) (syncer.Conn, error) {
 			return wsconn.Dial(ctx, syncURL(), nil, int64(sync.DefaultLimits.MaxMessage)+1024)
 		},
-		OnStatus: func(s syncer.Status) { events.publish(func(e *deviceEvent) { e.status = s }) },
-		OnPage:   receivedPages(),
+		OnStatus: func(s syncer.Status) {
+			events.publish(func(e *deviceEvent) { e.status = s })
+			if s.State == syncer.UpToDate {
+				theUploader.kick() // photos go once the records are through
+			}
+		},
+		OnPage: receivedPages(),
 		OnClosed: func(error) {
 			theCases.forget()
 			events.publish(func(e *deviceEvent) { e.account = "" })

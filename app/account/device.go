@@ -47,6 +47,7 @@ type account struct {
 	name    string
 	store   local.Store
 	session *sync.Session
+	token   string // the server session's, for /api calls beside /sync
 	kick    chan struct{}
 	stop    context.CancelFunc
 	done    chan struct{}
@@ -139,7 +140,7 @@ func (d *Device) start(ctx context.Context, u *local.Unlocked) error {
 		return err
 	}
 	runCtx, stop := context.WithCancel(context.Background())
-	a := &account{user: u.User, name: u.Name, store: st, session: sess, kick: make(chan struct{}, 1), stop: stop, done: make(chan struct{})}
+	a := &account{user: u.User, name: u.Name, store: st, session: sess, token: u.Token, kick: make(chan struct{}, 1), stop: stop, done: make(chan struct{})}
 	d.mu.Lock()
 	d.open = a
 	d.mu.Unlock()
@@ -205,6 +206,15 @@ func (d *Device) Store() local.Store {
 		return a.store
 	}
 	return nil
+}
+
+// Token returns the open account's server session token ("" when locked),
+// for the /api calls made beside the sync connection (photos).
+func (d *Device) Token() string {
+	if a := d.current(); a != nil {
+		return a.token
+	}
+	return ""
 }
 
 // User returns the open account's user id and login name ("" when locked).

@@ -69,43 +69,69 @@ func GetText(ctx context.Context, path string) (string, error) {
 // fetch runs the browser's fetch and returns the answer's status and text;
 // ErrNetwork when there is no answer within 25 seconds.
 func fetch(ctx context.Context, path string, opts map[string]any) (int, string, error) {
+	status, text, _, err := fetchRaw(ctx, path, opts, false)
+	return status, text, err
+}
+
+// fetchRaw is fetch that returns the answer's body as bytes when asBytes
+// (as text otherwise). The wait for an answer is 25 seconds, or longer
+// when ctx says so.
+func fetchRaw(ctx context.Context, path string, opts map[string]any, asBytes bool) (int, string, []byte, error) {
 	if !goapp.IsClient {
-		return 0, "", ErrNetwork
+		return 0, "", nil, ErrNetwork
 	}
 	type answer struct {
 		status int
 		text   string
+		data   []byte
 		err    error
 	}
 	done := make(chan answer, 1)
-	var onText, onResp, onFail goapp.Func
+	var onBody, onResp, onFail goapp.Func
 	status := 0
-	onText = goapp.FuncOf(func(_ goapp.Value, args []goapp.Value) any {
-		done <- answer{status: status, text: args[0].String()}
+	onBody = goapp.FuncOf(func(_ goapp.Value, args []goapp.Value) any {
+		if !asBytes {
+			done <- answer{status: status, text: args[0].String()}
+			return nil
+		}
+		arr := goapp.Window().Get("Uint8Array").New(args[0])
+		data := make([]byte, arr.Length())
+		goapp.CopyBytesToGo(data, arr)
+		done <- answer{status: status, data: data}
 		return nil
 	})
 	onResp = goapp.FuncOf(func(_ goapp.Value, args []goapp.Value) any {
 		status = args[0].Get("status").Int()
-		args[0].Call("text").Call("then", onText, onFail)
+		read := "text"
+		if asBytes && status >= 200 && status <= 299 {
+			read = "arrayBuffer"
+		} else {
+			asBytes = false // errors come as JSON text
+		}
+		args[0].Call(read).Call("then", onBody, onFail)
 		return nil
 	})
 	onFail = goapp.FuncOf(func(goapp.Value, []goapp.Value) any {
 		done <- answer{err: ErrNetwork}
 		return nil
 	})
-	defer onText.Release()
+	defer onBody.Release()
 	defer onResp.Release()
 	defer onFail.Release()
+	limit := 25 * time.Second
+	if dl, ok := ctx.Deadline(); ok {
+		limit = time.Until(dl)
+	}
 	if timeout := goapp.Window().Get("AbortSignal").Get("timeout"); timeout.Truthy() {
-		opts["signal"] = goapp.Window().Get("AbortSignal").Call("timeout", 20000)
+		opts["signal"] = goapp.Window().Get("AbortSignal").Call("timeout", limit.Milliseconds())
 	}
 	goapp.Window().Call("fetch", path, opts).Call("then", onResp, onFail)
 	select {
 	case a := <-done:
-		return a.status, a.text, a.err
+		return a.status, a.text, a.data, a.err
 	case <-ctx.Done():
-		return 0, "", ctx.Err()
-	case <-time.After(25 * time.Second):
-		return 0, "", ErrNetwork
+		return 0, "", nil, ctx.Err()
+	case <-time.After(limit + 5*time.Second):
+		return 0, "", nil, ErrNetwork
 	}
 }

@@ -146,6 +146,16 @@ const (
 	FormUnset            Key = "form.unset"
 	FormYes              Key = "form.yes"
 	FormNo               Key = "form.no"
+	PhotoTitle           Key = "photo.title"
+	PhotoTake            Key = "photo.take"
+	PhotoTooLarge        Key = "photo.too_large"
+	PhotoNotImage        Key = "photo.not_image"
+	PhotoWorking         Key = "photo.working"
+	PhotoSaved           Key = "photo.saved"
+	PhotoWaiting         Key = "photo.waiting"
+	PhotoUploading       Key = "photo.uploading"
+	PhotoUploaded        Key = "photo.uploaded"
+	PhotoNotHere         Key = "photo.not_here"
 	AttTitle             Key = "att.title"
 	AttPresent           Key = "att.present"
 	AttAbsent            Key = "att.absent"
@@ -337,6 +347,16 @@ var catalog = map[Key]entry{
 	FormUnset:            {"未填", "Not set"},
 	FormYes:              {"是", "Yes"},
 	FormNo:               {"否", "No"},
+	PhotoTitle:           {"照片", "Photos"},
+	PhotoTake:            {"拍照或选择照片", "Take or choose a photo"},
+	PhotoTooLarge:        {"这张图片有 %d MB，超过 %d MB 的上限，没有保存。请换一张或降低相机分辨率。", "This picture is %d MB, over the %d MB limit: it was not saved. Choose another or lower the camera's resolution."},
+	PhotoNotImage:        {"这个文件不是可以读取的图片，没有保存。", "This file is not a picture that can be read: it was not saved."},
+	PhotoWorking:         {"正在处理照片…", "Processing the photo…"},
+	PhotoSaved:           {"照片已加密保存在本机，联网后自动上传。", "The photo is saved on the tablet, encrypted, and uploads when online."},
+	PhotoWaiting:         {"等待上传", "waiting to upload"},
+	PhotoUploading:       {"上传中 %d%%", "uploading %d%%"},
+	PhotoUploaded:        {"已上传", "uploaded"},
+	PhotoNotHere:         {"照片还没有上传到服务器，稍后再看。", "The photo has not reached the server yet; look again later."},
 	AttTitle:             {"出勤：点组员的按钮切换出席与缺席，立即保存在本机。", "Attendance: tap a member's button to switch present / absent; it is saved on the tablet at once."},
 	AttPresent:           {"出席", "Present"},
 	AttAbsent:            {"缺席", "Absent"},

@@ -91,3 +91,25 @@ if ("serviceWorker" in navigator) {
   window.addEventListener("resize", keepInView);
   document.addEventListener("focusin", () => setTimeout(keepInView, 0));
 })();
+
+// Photos (app/photos.go): a picture taken with the camera is made smaller
+// here, where the browser decodes and encodes images natively: the longer
+// side at most maxSide pixels, JPEG at quality. Resolves to the JPEG's
+// bytes and their SHA-256 (hex), which names the photo everywhere.
+window.jiuzhuPhoto = async (file, maxSide, quality) => {
+  const bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+  const scale = Math.min(1, maxSide / Math.max(bitmap.width, bitmap.height));
+  const w = Math.max(1, Math.round(bitmap.width * scale));
+  const h = Math.max(1, Math.round(bitmap.height * scale));
+  const canvas = new OffscreenCanvas(w, h);
+  canvas.getContext("2d").drawImage(bitmap, 0, 0, w, h);
+  bitmap.close();
+  const blob = await canvas.convertToBlob({ type: "image/jpeg", quality });
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  const sha = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+  return { bytes, sha, width: w, height: h };
+};
+
+// jiuzhuObjectURL shows bytes as an image without a network request.
+window.jiuzhuObjectURL = (bytes, type) => URL.createObjectURL(new Blob([bytes], { type }));

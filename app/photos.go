@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	gosync "sync"
 	"time"
 
@@ -32,8 +33,8 @@ const (
 // photoTypes are the records a photo can be added to.
 var photoTypes = []string{model.TypeActivity, model.TypeGroupSession}
 
-// stateUploads is the uploads waiting or under way: sha → percent sent
-// (-1: waiting).
+// stateUploads is the uploads waiting, under way or done since the app
+// started: sha → percent sent (-1: waiting; 100: on the server).
 const stateUploads = "jiuzhu.uploads"
 
 // uploader sends the photos taken on this tablet to the server, one round
@@ -42,6 +43,7 @@ type uploader struct {
 	mu      gosync.Mutex
 	running bool
 	again   bool
+	done    map[string]bool // uploaded since the app started
 }
 
 var theUploader uploader
@@ -79,15 +81,17 @@ func (u *uploader) round(ctx context.Context) {
 		return
 	}
 	shas, err := st.PendingBlobs(ctx)
-	if err != nil || len(shas) == 0 {
-		publishUploads(map[string]int{})
+	if err != nil {
 		return
 	}
 	progress := map[string]int{}
 	for _, sha := range shas {
 		progress[sha] = -1
 	}
-	publishUploads(progress)
+	u.publish(progress)
+	if len(shas) == 0 {
+		return
+	}
 	for _, sha := range shas {
 		data, ok, err := st.Blob(ctx, sha)
 		if err != nil || !ok {
@@ -97,8 +101,8 @@ func (u *uploader) round(ctx context.Context) {
 		err = account.Upload(ctx, account.FetchBlobs{Token: token}, sha, data, func(n int64) {
 			if time.Since(last) > 200*time.Millisecond {
 				last = time.Now()
-				progress[sha] = int(n * 100 / max(int64(len(data)), 1))
-				publishUploads(progress)
+				progress[sha] = min(int(n*100/max(int64(len(data)), 1)), 99)
+				u.publish(progress)
 			}
 		})
 		if err != nil {
@@ -109,13 +113,24 @@ func (u *uploader) round(ctx context.Context) {
 			return
 		}
 		delete(progress, sha)
-		publishUploads(progress)
+		u.mu.Lock()
+		if u.done == nil {
+			u.done = map[string]bool{}
+		}
+		u.done[sha] = true
+		u.mu.Unlock()
+		u.publish(progress)
 	}
 }
 
-// publishUploads tells the pages what is being uploaded.
-func publishUploads(p map[string]int) {
+// publish tells the pages what waits, what is being sent and what went.
+func (u *uploader) publish(p map[string]int) {
 	cp := make(map[string]int, len(p))
+	u.mu.Lock()
+	for sha := range u.done {
+		cp[sha] = 100
+	}
+	u.mu.Unlock()
 	for k, v := range p {
 		cp[k] = v
 	}
@@ -248,6 +263,7 @@ type photoView struct {
 	uploads         map[string]int
 	url             string
 	missing         bool
+	pending         bool // taken here and not yet uploaded, as the store said on load
 	sync            syncer.Status
 }
 
@@ -269,6 +285,10 @@ func (v *photoView) load(ctx goapp.Context) {
 	}
 	ctx.Async(func() {
 		c := context.Background()
+		pending := false
+		if shas, err := st.PendingBlobs(c); err == nil {
+			pending = slices.Contains(shas, sha)
+		}
 		data, ok, err := st.Blob(c, sha)
 		if err == nil && !ok && token != "" {
 			if data, err = (account.FetchBlobs{Token: token}).Get(c, sha); err == nil {
@@ -285,7 +305,7 @@ func (v *photoView) load(ctx goapp.Context) {
 		arr := goapp.Window().Get("Uint8Array").New(len(data))
 		goapp.CopyBytesToJS(arr, data)
 		url := goapp.Window().Call("jiuzhuObjectURL", arr, mime).String()
-		ctx.Dispatch(func(goapp.Context) { v.url, v.missing = url, false })
+		ctx.Dispatch(func(goapp.Context) { v.url, v.missing, v.pending = url, false, pending })
 	})
 }
 
@@ -297,13 +317,16 @@ func (v *photoView) OnDismount() {
 
 func (v *photoView) Render() ui {
 	l := langOf(v.lang)
-	state := i18n.T(l, i18n.PhotoUploaded)
-	cls := "uploaded"
-	if n, ok := v.uploads[v.SHA]; ok {
+	n, known := v.uploads[v.SHA]
+	if !known && v.pending {
+		n, known = -1, true // the uploader has not run since the app started
+	}
+	cls, state := "uploaded", i18n.T(l, i18n.PhotoUploaded)
+	switch {
+	case known && n < 0:
 		cls, state = "waiting", i18n.T(l, i18n.PhotoWaiting)
-		if n >= 0 {
-			cls, state = "uploading", fmt.Sprintf(i18n.T(l, i18n.PhotoUploading), n)
-		}
+	case known && n < 100:
+		cls, state = "uploading", fmt.Sprintf(i18n.T(l, i18n.PhotoUploading), n)
 	}
 	var img ui = goapp.Div().Class("jz-photo-missing").Text(i18n.T(l, i18n.AppLoading))
 	if v.missing {

@@ -655,16 +655,23 @@ func (p *recordPage) control(l i18n.Lang, prefix string, f *model.Field, value, 
 	return caseControl(l, prefix, f, value, problem, p.recs, p.id, p.others.options(f, p.id, p.root, modelLang(l)))
 }
 
+// shownApart are the records a page shows in sections of their own
+// (the attendance grid, the photos), not in the list of records under it.
+var shownApart = []string{model.TypeAttendance, model.TypeAttachment}
+
 // children lists the records under this one and links to add them.
 func (p *recordPage) children(l i18n.Lang, lang string, typ *model.Type) []ui {
 	var kids, adds []ui
 	for _, r := range p.recs {
+		if slices.Contains(shownApart, r.ID.Type()) {
+			continue
+		}
 		if v, _ := r.Get(model.FieldParent); v == model.Str(string(p.id)) && r.ID != p.id {
 			kids = append(kids, goapp.Li().Class("jz-row").Body(goapp.A().Class("jz-row-link").Href(recordURL(r.ID)).Text(recordLabel(r, lang))))
 		}
 	}
 	for _, ct := range registry.Types() {
-		if slices.Contains(ct.Parents, typ.Name) && !ct.Root {
+		if slices.Contains(ct.Parents, typ.Name) && !ct.Root && !slices.Contains(shownApart, ct.Name) {
 			adds = append(adds, goapp.A().ID("add-"+ct.Name).Class("button secondary").Href(newRecordURL(ct.Name, p.root, p.id)).Text(i18n.T(l, i18n.RecordNew)+ct.Label.In(lang)))
 		}
 	}

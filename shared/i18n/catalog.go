@@ -330,7 +330,7 @@ var catalog = map[Key]entry{
 	DivUnavailable:       {"行政区划表暂时无法读取（首次联网后可离线使用）。当前代码：", "The division list cannot be read yet (it works offline after the first connection). Current code:"},
 	Colon:                {"：", ": "},
 	RecordStageBlocked:   {"没有保存：进入「%s」阶段前，还须填写：", "Not saved: before the case moves to %s, fill in: "},
-	RecordBack:           {"返回个案", "Back to the case"},
+	RecordBack:           {"返回", "Back"},
 	RecordMissing:        {"本机没有这条记录（可能尚未同步）", "This record is not on this tablet (not synced yet?)"},
 	RecordNew:            {"新增", "New "},
 	RecordConsentFirst:   {"登记敏感个人信息前，须先取得本人（未满14周岁的由监护人）的单独同意。", "Before sensitive personal information is recorded, the person (a guardian for children under 14) must give separate consent."},

@@ -30,11 +30,14 @@ func main() {
 			continue
 		}
 		r := float64(a) / float64(b)
-		mark := ""
-		if v.label != "raw" && r > goal {
+		mark, budget := "", fmt.Sprintf("≤ %.1f×", goal)
+		switch {
+		case v.label == "raw":
+			budget = "(the budget is for what is sent: compressed)"
+		case r > goal:
 			mark, failed = " (over)", true
 		}
-		fmt.Printf("| %s | %s | %s | %.2f×%s | ≤ %.1f× |\n", v.label, mib(a), mib(b), r, mark, goal)
+		fmt.Printf("| %s | %s | %s | %.2f×%s | %s |\n", v.label, mib(a), mib(b), r, mark, budget)
 	}
 	if failed {
 		fmt.Println("\nThe compressed app is over its budget.")

@@ -75,6 +75,7 @@ type recordPage struct {
 	// its figures for the benchmark (bytes in, bytes kept, ms to resize,
 	// ms to store).
 	photoMsg, photoStats string
+	revealed             bool // the full ID number was asked for (and the view recorded)
 	sync                 syncer.Status
 }
 
@@ -582,6 +583,10 @@ func (p *recordPage) render(l i18n.Lang) ui {
 		case model.FieldRoot, model.FieldParent, "duplicates", "not_duplicates", "same_person": // the flag is shown apart
 			continue
 		}
+		if f.Kind == model.KindIDNumber && !p.isNew && !p.revealed && !isEmpty(vals[f.Name]) && p.problems[f.Name] == "" {
+			fields = append(fields, p.maskedID(l, f, vals[f.Name]))
+			continue
+		}
 		fields = append(fields, p.control(l, "f-", f, vals[f.Name], p.problems[f.Name]))
 	}
 	if p.isNew && p.typ == model.TypePerson {
@@ -640,6 +645,9 @@ func (p *recordPage) render(l i18n.Lang) ui {
 	}
 	if slices.Contains(photoTypes, p.typ) && !p.isNew {
 		body = append(body, p.photos(l))
+	}
+	if p.typ == model.TypePerson && !p.isNew {
+		body = append(body, personLinks(l, p.id))
 	}
 	if p.typ == model.TypeVolunteer && !p.isNew {
 		body = append(body, volunteerSummary(l, p.id, p.recs))

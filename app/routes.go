@@ -22,6 +22,7 @@ var Sections = []Section{
 	{"/volunteers", i18n.NavVolunteers, i18n.DescVolunteers},
 	{"/supervision", i18n.NavSupervision, i18n.DescSupervision},
 	{"/reports", i18n.NavReports, i18n.DescReports},
+	{adminPath, i18n.NavAdmin, i18n.DescAdmin},
 }
 
 // Register installs the route table. It must be called once, before
@@ -35,8 +36,11 @@ func Register() {
 	goapp.Route(recordPath, func() goapp.Composer { return &recordPage{} })
 	goapp.Route(mergePath, func() goapp.Composer { return &mergePage{} })
 	goapp.Route(certificatePath, func() goapp.Composer { return &certificatePage{} })
+	goapp.Route(personDataPath, func() goapp.Composer { return &personDataPage{} })
+	goapp.Route(historyPath, func() goapp.Composer { return &historyPage{} })
+	goapp.Route(adminPath, func() goapp.Composer { return &adminPage{} })
 	for _, s := range Sections {
-		if s.Path == "/cases" {
+		if s.Path == "/cases" || s.Path == adminPath {
 			continue
 		}
 		s := s
@@ -51,7 +55,7 @@ func Register() {
 // IsRoute reports whether path is a page of the app (as opposed to the
 // not-found page).
 func IsRoute(path string) bool {
-	if path == "/" || path == "/review" || path == casePath || path == recordPath || path == mergePath || path == certificatePath {
+	if path == "/" || path == "/review" || path == casePath || path == recordPath || path == mergePath || path == certificatePath || path == personDataPath || path == historyPath || path == adminPath {
 		return true
 	}
 	for _, s := range Sections {

@@ -53,6 +53,42 @@ func PostJSON(ctx context.Context, path string, body, out any) error {
 	return json.Unmarshal([]byte(text), out)
 }
 
+// GetJSON calls GET path on the server with the account's token and
+// decodes a 2xx answer into out; an error answer is an *APIError. It
+// blocks, so it runs in ctx.Async.
+func GetJSON(ctx context.Context, path, token string, out any) error {
+	status, text, err := fetch(ctx, path, map[string]any{"method": "GET", "cache": "no-store",
+		"headers": map[string]any{"Authorization": "Bearer " + token}})
+	if err != nil {
+		return err
+	}
+	if status < 200 || status > 299 {
+		return apiError(status, text)
+	}
+	return json.Unmarshal([]byte(text), out)
+}
+
+// SendJSON calls path on the server with method, the account's token and
+// body as JSON, and decodes a 2xx answer into out (when not nil).
+func SendJSON(ctx context.Context, method, path, token string, body, out any) error {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return err
+	}
+	status, text, err := fetch(ctx, path, map[string]any{"method": method, "cache": "no-store",
+		"headers": map[string]any{"Authorization": "Bearer " + token, "Content-Type": "application/json"}, "body": string(b)})
+	if err != nil {
+		return err
+	}
+	if status < 200 || status > 299 {
+		return apiError(status, text)
+	}
+	if out == nil {
+		return nil
+	}
+	return json.Unmarshal([]byte(text), out)
+}
+
 // GetText fetches a file of the app (the service worker answers offline)
 // and returns its text. It blocks, so it runs in ctx.Async.
 func GetText(ctx context.Context, path string) (string, error) {

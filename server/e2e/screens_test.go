@@ -115,7 +115,7 @@ const layoutProblems = `(() => {
     if (text && el.scrollWidth > el.clientWidth + 1 && cs.overflowX !== "auto" && cs.overflowX !== "scroll" && el.clientWidth > 0) {
       out.push("text cut off in <" + el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + ">: " + text.slice(0, 30));
     }
-    if (/^(nav|cases|case|form|record|review|app|desc|login|status|storage|section|merge|household|div|att|vol|cert|hours|photo|my|sync)\.[a-z_]+$/.test(text)) {
+    if (/^(nav|cases|case|form|record|review|app|desc|login|status|storage|section|merge|household|div|att|vol|cert|hours|photo|my|sync|admin|person|history)\.[a-z_]+$/.test(text)) {
       out.push("catalog key shown: " + text);
     }
     if (el.matches("button, select, input:not([type=checkbox]):not([type=radio]), textarea, .button") && el.getBoundingClientRect().height < 44) {

@@ -146,6 +146,55 @@ const (
 	FormUnset            Key = "form.unset"
 	FormYes              Key = "form.yes"
 	FormNo               Key = "form.no"
+	NavAdmin             Key = "nav.admin"
+	DescAdmin            Key = "desc.admin"
+	AdminUsers           Key = "admin.users"
+	AdminDevices         Key = "admin.devices"
+	AdminAssign          Key = "admin.assign"
+	AdminAudit           Key = "admin.audit"
+	AdminDone            Key = "admin.done"
+	AdminNewUser         Key = "admin.new_user"
+	AdminRole            Key = "admin.role"
+	AdminTeam            Key = "admin.team"
+	AdminOrg             Key = "admin.org"
+	AdminDisabled        Key = "admin.disabled"
+	AdminLocked          Key = "admin.locked"
+	AdminLastSeen        Key = "admin.last_seen"
+	AdminRoots           Key = "admin.roots"
+	AdminNewPassword     Key = "admin.new_password"
+	AdminResetPassword   Key = "admin.reset_password"
+	AdminDisable         Key = "admin.disable"
+	AdminEnable          Key = "admin.enable"
+	AdminUnlock          Key = "admin.unlock"
+	AdminLogoutAll       Key = "admin.logout_all"
+	AdminUser            Key = "admin.user"
+	AdminDeviceName      Key = "admin.device_name"
+	AdminAppVersion      Key = "admin.app_version"
+	AdminRevoked         Key = "admin.revoked"
+	AdminRevoke          Key = "admin.revoke"
+	AdminRevokeNote      Key = "admin.revoke_note"
+	AdminAssignNote      Key = "admin.assign_note"
+	AdminFrom            Key = "admin.from"
+	AdminTo              Key = "admin.to"
+	AdminReassign        Key = "admin.reassign"
+	AdminAction          Key = "admin.action"
+	AdminTarget          Key = "admin.target"
+	AdminDetail          Key = "admin.detail"
+	AdminFromDate        Key = "admin.from_date"
+	AdminToDate          Key = "admin.to_date"
+	AdminFilter          Key = "admin.filter"
+	AdminAuditNote       Key = "admin.audit_note"
+	PersonRevealID       Key = "person.reveal_id"
+	PersonRevealNote     Key = "person.reveal_note"
+	PersonData           Key = "person.data"
+	PersonDataIntro      Key = "person.data_intro"
+	PersonDownload       Key = "person.download"
+	HistoryTitle         Key = "history.title"
+	HistoryField         Key = "history.field"
+	HistoryValue         Key = "history.value"
+	HistoryBy            Key = "history.by"
+	HistoryAt            Key = "history.at"
+	HistoryOffline       Key = "history.offline"
 	PhotoTitle           Key = "photo.title"
 	PhotoTake            Key = "photo.take"
 	PhotoTooLarge        Key = "photo.too_large"
@@ -347,6 +396,55 @@ var catalog = map[Key]entry{
 	FormUnset:            {"未填", "Not set"},
 	FormYes:              {"是", "Yes"},
 	FormNo:               {"否", "No"},
+	NavAdmin:             {"管理", "Administration"},
+	DescAdmin:            {"用户、设备、个案分派与审计（需联网）", "Users, devices, assignment and audit (online)"},
+	AdminUsers:           {"用户", "Users"},
+	AdminDevices:         {"设备", "Devices"},
+	AdminAssign:          {"分派", "Assignment"},
+	AdminAudit:           {"审计", "Audit"},
+	AdminDone:            {"已完成。", "Done."},
+	AdminNewUser:         {"新建用户", "New user"},
+	AdminRole:            {"角色", "Role"},
+	AdminTeam:            {"团队", "Team"},
+	AdminOrg:             {"机构（行政区划代码）", "Org unit (division code)"},
+	AdminDisabled:        {"已停用", "Disabled"},
+	AdminLocked:          {"已锁定（登录失败次数过多）", "Locked (too many failed logins)"},
+	AdminLastSeen:        {"最近同步：", "Last seen: "},
+	AdminRoots:           {"负责的个案、小组与活动", "Cases, groups and activities"},
+	AdminNewPassword:     {"新密码", "New password"},
+	AdminResetPassword:   {"重设密码", "Reset password"},
+	AdminDisable:         {"停用", "Disable"},
+	AdminEnable:          {"启用", "Enable"},
+	AdminUnlock:          {"解除锁定", "Unlock"},
+	AdminLogoutAll:       {"在所有设备上退出", "Log out everywhere"},
+	AdminUser:            {"用户", "User"},
+	AdminDeviceName:      {"设备", "Device"},
+	AdminAppVersion:      {"应用版本", "App version"},
+	AdminRevoked:         {"已吊销", "Revoked"},
+	AdminRevoke:          {"吊销", "Revoke"},
+	AdminRevokeNote:      {"吊销后，该平板下次联网时会清除本机的全部数据。", "A revoked tablet wipes all its data at its next contact."},
+	AdminAssignNote:      {"改派后，新负责社工的平板在下次同步时收到完整记录，原社工的平板将其移除。", "After reassignment the new worker's tablet receives the whole record at its next sync, and the old worker's removes it."},
+	AdminFrom:            {"现负责人", "Now assigned to"},
+	AdminTo:              {"改派给", "Reassign to"},
+	AdminReassign:        {"改派", "Reassign"},
+	AdminAction:          {"操作", "Action"},
+	AdminTarget:          {"对象", "Target"},
+	AdminDetail:          {"详情", "Detail"},
+	AdminFromDate:        {"从", "From"},
+	AdminToDate:          {"到", "To"},
+	AdminFilter:          {"筛选", "Filter"},
+	AdminAuditNote:       {"审计记录只能追加，任何界面都不能修改或删除。", "Audit records are append-only: no interface can change or delete them."},
+	PersonRevealID:       {"显示完整号码", "Show the full number"},
+	PersonRevealNote:     {"查看完整身份证号码会被记录（个人信息保护法）。", "Viewing the full ID number is recorded (Personal Information Protection Law)."},
+	PersonData:           {"本人信息（查阅与导出）", "The person's data (access and export)"},
+	PersonDataIntro:      {"本人有权查阅、复制其个人信息。以下是本机保存的与此人有关的全部记录；打印或保存为文件都会被记录。", "A person may see and copy their personal information. These are all the records on this tablet about them; printing or saving them as a file is recorded."},
+	PersonDownload:       {"保存为文件", "Save as a file"},
+	HistoryTitle:         {"修改历史", "History of changes"},
+	HistoryField:         {"项目", "Field"},
+	HistoryValue:         {"内容", "Value"},
+	HistoryBy:            {"修改人", "By"},
+	HistoryAt:            {"时间", "When"},
+	HistoryOffline:       {"修改历史保存在服务器上，需要联网才能查看。", "The history of changes is kept on the server: it needs the network."},
 	PhotoTitle:           {"照片", "Photos"},
 	PhotoTake:            {"拍照或选择照片", "Take or choose a photo"},
 	PhotoTooLarge:        {"这张图片有 %d MB，超过 %d MB 的上限，没有保存。请换一张或降低相机分辨率。", "This picture is %d MB, over the %d MB limit: it was not saved. Choose another or lower the camera's resolution."},

@@ -113,3 +113,15 @@ window.jiuzhuPhoto = async (file, maxSide, quality) => {
 
 // jiuzhuObjectURL shows bytes as an image without a network request.
 window.jiuzhuObjectURL = (bytes, type) => URL.createObjectURL(new Blob([bytes], { type }));
+
+// jiuzhuDownload saves bytes as a file the person can keep.
+window.jiuzhuDownload = (bytes, type, name) => {
+  const url = URL.createObjectURL(new Blob([bytes], { type }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+};

@@ -97,8 +97,10 @@ func ownerOf(st sync.StateReader, reg *model.Registry, root sync.RecID) (string,
 var (
 	errOutOfScope = errors.New("该记录不在您的权限范围内 (record is outside your scope)")
 	errNoRoot     = errors.New("请先写入记录的所属字段 root (write the record's root field first)")
-	errMoveRoot   = errors.New("记录不能移到另一个个案或小组 (a record cannot move to another root)")
-	errAssign     = errors.New("只有督导或管理员可以把记录分配给其他社工 (only a supervisor or administrator can assign to someone else)")
+	// errRootRewrite refuses a second write of a record's root field.
+	errRootRewrite = errors.New("记录的所属字段只能在创建时写入一次 (a record's root field is written once, when it is created)")
+	errMoveRoot    = errors.New("记录不能移到另一个个案或小组 (a record cannot move to another root)")
+	errAssign      = errors.New("只有督导或管理员可以把记录分配给其他社工 (only a supervisor or administrator can assign to someone else)")
 )
 
 // authorizer decides, inside a push's transaction, whether the pushing user
@@ -171,8 +173,14 @@ func (a *authorizer) changeRoot(st sync.StateReader, c *sync.Change) (sync.RecID
 	if !ok || !next.Valid() {
 		return "", fmt.Errorf("root 不是记录编号 (root is not a record id): %s", c.Value)
 	}
-	if cur != "" && cur != next {
+	switch {
+	case cur != "" && cur != next:
 		return "", errMoveRoot
+	case cur != "":
+		// Written again, even with the same value: the root field's author
+		// is the root's creator (ownerOf), so a second write would hand the
+		// root to whoever wrote it last.
+		return "", errRootRewrite
 	}
 	if t, ok := a.reg.Type(next.Type()); !ok || !t.Root {
 		return "", fmt.Errorf("%s 不是根记录类型 (is not a root type)", next.Type())

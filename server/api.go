@@ -1,10 +1,14 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -12,10 +16,6 @@ import (
 	"jiuzhu/server/store"
 	"jiuzhu/shared/api"
 )
-
-// How long a login lasts. Tablets may be offline for weeks; the token is only
-// needed to sync, and the app locks itself with the password meanwhile.
-const sessionTTL = 90 * 24 * time.Hour
 
 // Limits on the login API's input.
 const (
@@ -54,7 +54,9 @@ func userInfo(u store.User) UserInfo {
 var errLoginFailed = errors.New("wrong name or password")
 
 // login checks a name and password and opens a session on a device: the
-// given one if it is this user's and not revoked, else a new one.
+// given one if it is this user's and not revoked, else a new one. Failed
+// logins slow the next ones and then lock the account (limiter.go); a
+// locked account is refused whatever the password, without checking it.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	var req LoginRequest
 	if !decodeJSON(w, r, &req) {
@@ -66,46 +68,106 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, http.StatusBadRequest, "bad_request", "请输入用户名和密码。", "Enter a name and a password.")
 		return
 	}
-	if wait := s.limiter.blocked(req.Name, s.now()); wait > 0 {
-		w.Header().Set("Retry-After", retryAfter(wait))
-		writeAPIError(w, http.StatusTooManyRequests, "too_many_attempts",
-			"登录失败次数过多，请稍后再试。", "Too many failed logins; try again later.")
-		return
-	}
-	resp, err := s.openSession(r.Context(), req)
-	switch {
-	case errors.Is(err, errLoginFailed):
-		s.limiter.failed(req.Name, s.now())
-		s.log.Info("login failed", "name", req.Name, "remote", r.RemoteAddr)
-		s.audit(r.Context(), store.AuditEntry{Action: "login_failed", Target: req.Name})
-		writeAPIError(w, http.StatusUnauthorized, "login_failed", "用户名或密码错误。", "Wrong name or password.")
-	case errors.Is(err, errDisabled):
-		writeAPIError(w, http.StatusForbidden, "disabled", "该账号已停用，请联系管理员。", "This account is disabled; ask an administrator.")
-	case errors.Is(err, errDeviceRevoked):
-		writeAPIError(w, http.StatusForbidden, "device_revoked", "这台设备已被注销，请联系管理员。", "This device has been revoked; ask an administrator.")
-	case err != nil:
-		s.log.Error("login", "err", err)
-		writeAPIError(w, http.StatusInternalServerError, "internal", "服务器出错，请稍后再试。", "Server error; try again later.")
-	default:
-		s.limiter.succeeded(req.Name)
-		writeJSON(w, http.StatusOK, resp)
-	}
-}
-
-var (
-	errDisabled      = errors.New("user disabled")
-	errDeviceRevoked = errors.New("device revoked")
-)
-
-func (s *Server) openSession(ctx context.Context, req LoginRequest) (LoginResponse, error) {
+	ctx, now, addr := r.Context(), s.now(), clientAddr(r)
 	var u store.User
 	var found bool
 	if err := s.store.View(ctx, func(tx store.ReadTx) (err error) {
 		u, found, err = tx.UserByName(req.Name)
 		return err
 	}); err != nil {
-		return LoginResponse{}, err
+		s.internalError(w, "login", err)
+		return
 	}
+	if found && u.Locked(now) {
+		s.writeLocked(w, u.LockedUntil, now)
+		return
+	}
+	wait, until := s.limiter.begin(req.Name, addr, now)
+	if !until.IsZero() {
+		s.writeLocked(w, until, now)
+		return
+	}
+	if wait > 0 {
+		w.Header().Set("Retry-After", retryAfter(wait))
+		n := strconv.Itoa(waitSeconds(wait))
+		writeAPIError(w, http.StatusTooManyRequests, "too_many_attempts",
+			"登录失败次数过多，请 "+n+" 秒后再试。", "Too many failed logins; try again in "+n+" s.")
+		return
+	}
+	resp, err := s.openSession(ctx, req, u, found)
+	until = s.limiter.end(req.Name, addr, now, errors.Is(err, errLoginFailed))
+	switch {
+	case errors.Is(err, errLoginFailed):
+		s.log.Info("login failed", "name", req.Name, "remote", r.RemoteAddr)
+		s.audit(ctx, store.AuditEntry{At: now, Action: "login_failed", Target: req.Name})
+		if !until.IsZero() {
+			s.lockOut(ctx, req.Name, until)
+			s.writeLocked(w, until, s.now())
+			return
+		}
+		writeAPIError(w, http.StatusUnauthorized, "login_failed", "用户名或密码错误。", "Wrong name or password.")
+	case errors.Is(err, errDisabled):
+		writeAPIError(w, http.StatusForbidden, "disabled", "该账号已停用，请联系管理员。", "This account is disabled; ask an administrator.")
+	case errors.Is(err, errDeviceRevoked):
+		writeAPIError(w, http.StatusForbidden, "device_revoked", "这台设备已被注销，请联系管理员。", "This device has been revoked; ask an administrator.")
+	case err != nil:
+		s.internalError(w, "login", err)
+	default:
+		writeJSON(w, http.StatusOK, resp)
+	}
+}
+
+// writeLocked answers a login for an account locked until until.
+func (s *Server) writeLocked(w http.ResponseWriter, until, now time.Time) {
+	at := lockEnd(until)
+	w.Header().Set("Retry-After", retryAfter(until.Sub(now)))
+	writeAPIError(w, http.StatusLocked, "account_locked",
+		"登录失败次数过多，该账号已锁定至 "+at+"。届时可再试，或请管理员解锁。",
+		"Too many failed logins: this account is locked until "+at+". Try again then, or ask an administrator to unlock it.")
+}
+
+// lockEnd is the end of a lock as the answer shows it: to the minute
+// (rounded up), in the server's time zone, with its offset from UTC.
+func lockEnd(until time.Time) string {
+	return until.Add(time.Minute - 1).Truncate(time.Minute).Local().Format("2006-01-02 15:04 (UTC-07:00)")
+}
+
+// lockOut stores the lock the limiter put on name, when name is an
+// account's, so that it survives a restart, and audits it either way.
+func (s *Server) lockOut(ctx context.Context, name string, until time.Time) {
+	detail := fmt.Sprintf("locked until %s after %d failed logins within %d minutes",
+		until.UTC().Format(time.RFC3339), lockAfter, int(nameThrottle.window.Minutes()))
+	s.log.Warn("login locked", "name", name, "until", until)
+	// The lock is kept even if the client has gone meanwhile.
+	err := s.store.Update(context.WithoutCancel(ctx), func(tx store.Tx) error {
+		a := store.AuditEntry{At: s.now(), Action: "login_locked", Target: name, Detail: detail}
+		u, ok, err := tx.UserByName(name)
+		if err != nil {
+			return err
+		}
+		if ok {
+			a.Target = u.ID
+			if until.After(u.LockedUntil) {
+				u.LockedUntil = until
+				if err := tx.PutUser(u); err != nil {
+					return err
+				}
+			}
+		}
+		_, err = tx.AppendAudit(a)
+		return err
+	})
+	if err != nil {
+		s.log.Error("login lock", "name", name, "err", err)
+	}
+	s.users.Store(nil) // the cached users hold the lock too; who sees what has not changed
+}
+
+// openSession checks the password of u (found: the name is an account's;
+// else a filler hash is checked, so that a wrong name takes as long as a
+// wrong password) and opens a session, dropping the user's sessions that
+// have ended.
+func (s *Server) openSession(ctx context.Context, req LoginRequest, u store.User, found bool) (LoginResponse, error) {
 	hash := dummyHash
 	if found {
 		hash = u.PasswordHash
@@ -145,7 +207,19 @@ func (s *Server) openSession(ctx context.Context, req LoginRequest) (LoginRespon
 			return err
 		}
 		resp.Device = d.ID
-		if err := tx.PutSession(store.Session{TokenHash: th, User: u.ID, Device: d.ID, Created: now, Expires: resp.Expires}); err != nil {
+		old, err := tx.Sessions(u.ID)
+		if err != nil {
+			return err
+		}
+		for _, sess := range old {
+			if !sessionLive(sess, now) {
+				if err := tx.DeleteSession(sess.TokenHash); err != nil {
+					return err
+				}
+			}
+		}
+		sess := store.Session{TokenHash: th, User: u.ID, Device: d.ID, Created: now, Expires: resp.Expires, LastUsed: now}
+		if err := tx.PutSession(sess); err != nil {
 			return err
 		}
 		_, err = tx.AppendAudit(store.AuditEntry{At: now, User: u.ID, Device: d.ID, Action: "login"})
@@ -154,14 +228,44 @@ func (s *Server) openSession(ctx context.Context, req LoginRequest) (LoginRespon
 	return resp, err
 }
 
-// logout ends the session whose token is in the Authorization header.
+// logoutRequest is the optional body of POST /api/logout: with Everywhere
+// the user's sessions on every device end, not just this one.
+type logoutRequest struct {
+	Everywhere bool `json:"everywhere"`
+}
+
+// logout ends the session whose token is in the Authorization header (an
+// unknown or ended one is not an error), or, with {"everywhere": true},
+// every session of its user: their devices must all log in again.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
-	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || token == "" {
+	token := bearerToken(r)
+	if token == "" {
 		writeAPIError(w, http.StatusUnauthorized, "no_token", "缺少登录凭据。", "Missing session token.")
 		return
 	}
-	err := s.store.Update(r.Context(), func(tx store.Tx) error {
+	var req logoutRequest
+	if !decodeOptionalJSON(w, r, &req) {
+		return
+	}
+	ctx := r.Context()
+	if req.Everywhere {
+		var a authorized
+		err := s.store.View(ctx, func(tx store.ReadTx) (err error) {
+			a, err = checkToken(tx, token, s.now())
+			return err
+		})
+		if err != nil {
+			s.writeAuthError(w, err)
+			return
+		}
+		if err := s.LogoutEverywhere(withActor(ctx, a.user.ID, a.device.ID), a.user.ID); err != nil {
+			s.internalError(w, "logout everywhere", err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	err := s.store.Update(ctx, func(tx store.Tx) error {
 		sess, found, err := tx.Session(hashToken(token))
 		if err != nil || !found {
 			return err
@@ -173,11 +277,29 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 		return err
 	})
 	if err != nil {
-		s.log.Error("logout", "err", err)
-		writeAPIError(w, http.StatusInternalServerError, "internal", "服务器出错，请稍后再试。", "Server error; try again later.")
+		s.internalError(w, "logout", err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// decodeOptionalJSON is decodeJSON for a body that may also be empty
+// (leaving v as it is).
+func decodeOptionalJSON(w http.ResponseWriter, r *http.Request, v any) bool {
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxAPIBody))
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		writeAPIError(w, http.StatusRequestEntityTooLarge, "too_large", "请求过大。", "Request too large.")
+		return false
+	case err != nil:
+		writeAPIError(w, http.StatusBadRequest, "bad_json", "请求格式错误："+err.Error(), "Malformed request: "+err.Error())
+		return false
+	case len(bytes.TrimSpace(b)) == 0:
+		return true
+	}
+	r.Body = io.NopCloser(bytes.NewReader(b))
+	return decodeJSON(w, r, v)
 }
 
 // decodeJSON reads a small JSON body into v, answering 400 or 413 itself.

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"jiuzhu/server/store"
@@ -104,50 +103,22 @@ type bearer struct {
 	device string
 }
 
-// authBearer checks the request's session token as /sync does (known, not
-// expired, its device not revoked, its user enabled), answering 401 itself
-// when it fails.
+// authBearer checks the request's session token as /sync does (auth.go:
+// live, its device not revoked, its user enabled; the use renews it),
+// answering 401 itself (session_expired, device_revoked, disabled) when it
+// fails.
 func (s *Server) authBearer(w http.ResponseWriter, r *http.Request) (bearer, bool) {
-	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || token == "" {
+	token := bearerToken(r)
+	if token == "" {
 		writeAPIError(w, http.StatusUnauthorized, "no_token", "缺少登录凭据。", "Missing session token.")
 		return bearer{}, false
 	}
-	var b bearer
-	var revoked bool
-	now := s.now()
-	err := s.store.View(r.Context(), func(tx store.ReadTx) error {
-		sess, ok, err := tx.Session(hashToken(token))
-		if err != nil || !ok || now.After(sess.Expires) {
-			return err
-		}
-		d, ok, err := tx.Device(sess.Device)
-		if err != nil || !ok {
-			return err
-		}
-		if d.Revoked {
-			revoked = true
-			return nil
-		}
-		u, ok, err := tx.User(sess.User)
-		if err != nil || !ok || u.Disabled {
-			return err
-		}
-		b = bearer{user: u, device: d.ID}
-		return nil
-	})
-	switch {
-	case err != nil:
-		s.internalError(w, "blob auth", err)
-		return bearer{}, false
-	case revoked:
-		writeAPIError(w, http.StatusUnauthorized, "device_revoked", "这台设备已被注销，请联系管理员。", "This device has been revoked; ask an administrator.")
-		return bearer{}, false
-	case b.user.ID == "":
-		writeAPIError(w, http.StatusUnauthorized, "unauthorized", "登录已过期，请重新登录。", "Your session has expired; log in again.")
+	a, err := s.authToken(r.Context(), token)
+	if err != nil {
+		s.writeAuthError(w, err)
 		return bearer{}, false
 	}
-	return b, true
+	return bearer{user: a.user, device: a.device.ID}, true
 }
 
 // internalError logs err and answers 500.

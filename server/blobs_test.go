@@ -589,7 +589,7 @@ func TestBlobAuth(t *testing.T) {
 		wantError(t, "no token", r, http.StatusUnauthorized, "no_token")
 	}
 	for _, r := range requests("not-a-token") {
-		wantError(t, "unknown token", r, http.StatusUnauthorized, "unauthorized")
+		wantError(t, "unknown token", r, http.StatusUnauthorized, "session_expired")
 	}
 	if err := e.srv.RevokeDevice(context.Background(), wang.Session.Device()); err != nil {
 		t.Fatal(err)
@@ -602,7 +602,7 @@ func TestBlobAuth(t *testing.T) {
 	}
 	e.clock.add(91 * 24 * time.Hour)
 	for _, r := range requests(old.Token) {
-		wantError(t, "expired token", r, http.StatusUnauthorized, "unauthorized")
+		wantError(t, "expired token", r, http.StatusUnauthorized, "session_expired")
 	}
 }
 

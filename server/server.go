@@ -120,7 +120,7 @@ func New(cfg Config) (*Server, error) {
 	s.closing = make(chan struct{})
 	s.committerDone = make(chan struct{})
 	go s.committer()
-	s.handler = s.routes()
+	s.handler = securityHeaders(s.routes())
 	s.warnWithoutUsers()
 	return s, nil
 }
@@ -141,6 +141,16 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/blobs/{sha}/status", s.blobStatus)
 	mux.HandleFunc("PUT /api/blobs/{sha}", s.putBlob)
 	mux.HandleFunc("GET /api/blobs/{sha}", s.getBlob)
+	mux.HandleFunc("GET /api/me", s.me)
+	mux.HandleFunc("GET /api/admin/users", s.listUsers)
+	mux.HandleFunc("POST /api/admin/users", s.addUserAPI)
+	mux.HandleFunc("PATCH /api/admin/users/{id}", s.updateUserAPI)
+	mux.HandleFunc("GET /api/admin/devices", s.listDevices)
+	mux.HandleFunc("POST /api/admin/devices/{id}/revoke", s.revokeDeviceAPI)
+	mux.HandleFunc("GET /api/admin/roots", s.listRoots)
+	mux.HandleFunc("POST /api/admin/reassign", s.reassign)
+	mux.HandleFunc("GET /api/admin/audit", s.listAudit)
+	mux.HandleFunc("GET /api/history/{rec...}", s.history)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, http.StatusNotFound, "not_found", "没有这个接口。", "No such API.")
 	})
@@ -150,17 +160,29 @@ func (s *Server) routes() http.Handler {
 
 // Serve answers HTTP on ln until ctx is cancelled, then shuts down
 // gracefully (waiting up to 10 s for requests in flight). It does not close
-// the store: call Close after Serve returns.
+// the store: call Close after Serve returns. ServeTLS answers HTTPS.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	hs := &http.Server{
-		Handler:           s.handler,
+	hs := s.httpServer(s.handler)
+	return s.serveUntil(ctx, hs, true, func() error { return hs.Serve(ln) })
+}
+
+// httpServer is an http.Server for h with the server's limits and log.
+func (s *Server) httpServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
+}
+
+// serveUntil runs serve (hs's Serve or ServeTLS) until it fails or ctx is
+// cancelled, then shuts hs down gracefully, closing the sync connections
+// first when hs serves them.
+func (s *Server) serveUntil(ctx context.Context, hs *http.Server, sockets bool, serve func() error) error {
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	go func() { errc <- serve() }()
 	select {
 	case err := <-errc:
 		return err
@@ -168,7 +190,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	s.hub.closeAll() // websockets are hijacked: Shutdown does not wait for them
+	if sockets {
+		s.hub.closeAll() // websockets are hijacked: Shutdown does not wait for them
+	}
 	if err := hs.Shutdown(shutdown); err != nil {
 		return fmt.Errorf("shutting down: %w", err)
 	}
@@ -196,16 +220,19 @@ func BuildVersion() (string, error) {
 }
 
 // warnWithoutUsers tells whoever starts a new server how to create the
-// first account: without one, nobody can log in.
+// first account: without one, nobody can log in; and, when there are users
+// but no enabled administrator, how to create one (admin.go).
 func (s *Server) warnWithoutUsers() {
-	var n int
-	err := s.store.View(context.Background(), func(tx store.ReadTx) error {
-		users, err := tx.Users()
-		n = len(users)
+	var users []store.User
+	err := s.store.View(context.Background(), func(tx store.ReadTx) (err error) {
+		users, err = tx.Users()
 		return err
 	})
-	if err == nil && n == 0 {
+	if err == nil && len(users) == 0 {
 		s.log.Warn("no users yet: stop the server and create an administrator with " +
 			"`echo PASSWORD | jiuzhu user add --data DIR --name NAME --role admin --org 62`")
+	}
+	if err == nil {
+		s.warnWithoutAdmin(users)
 	}
 }

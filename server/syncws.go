@@ -68,12 +68,16 @@ func protocolErr(format string, args ...any) *closeErr {
 // serveSync upgrades /sync to a websocket and runs the protocol. No message
 // can crash it: every failure becomes a close with a status and a reason.
 func (s *Server) serveSync(w http.ResponseWriter, r *http.Request) {
+	if !s.originAllowed(r) {
+		s.refuseOrigin(w, r) // 403: a page of another site (security.go)
+		return
+	}
 	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{
 		Subprotocols:   []string{wsconn.Subprotocol},
-		OriginPatterns: s.origins,
+		OriginPatterns: s.origins, // Accept checks the origin again, the same way
 	})
 	if err != nil {
-		return // Accept has answered (403 for a foreign origin, 426, …)
+		return // Accept has answered (426, …)
 	}
 	c := &syncConn{s: s, conn: wsconn.New(ws, int64(s.limits.MaxMessage)+1024)}
 	defer c.conn.CloseNow()
@@ -215,35 +219,27 @@ func (c *syncConn) revoked(ctx context.Context) {
 	c.conn.Close(CloseRevoked, "device revoked: local data is removed")
 }
 
-// authenticate checks a Hello's token and device, and prepares the Welcome.
+// authenticate checks a Hello's token and device (auth.go: the session
+// live, renewed by this use), and prepares the Welcome.
 func (s *Server) authenticate(ctx context.Context, h *sync.Hello, dev *deviceIdentity) (*sync.Welcome, error) {
 	unauthorized := &closeErr{code: CloseUnauthorized, reason: "session unknown or expired: log in again",
 		msg: &sync.ErrorMsg{Code: errCodeUnauthorized, Message: "登录已过期，请重新登录。Your session has expired; log in again."}}
 	now := s.now()
 	w := &sync.Welcome{ServerTime: now.UnixMilli()}
 	err := s.store.Update(ctx, func(tx store.Tx) error {
-		sess, ok, err := tx.Session(hashToken(h.Token))
-		if err != nil {
-			return err
-		}
-		if !ok || now.After(sess.Expires) || sess.Device != h.Device {
-			return unauthorized
-		}
-		d, ok, err := tx.Device(sess.Device)
-		if err != nil {
-			return err
-		}
-		if !ok || d.Revoked {
+		a, err := useToken(tx, h.Token, now)
+		switch {
+		case errors.Is(err, errDeviceRevoked):
 			return &closeErr{code: CloseRevoked, reason: "device revoked: local data is removed",
 				msg: &sync.Revoked{Reason: "device revoked"}}
-		}
-		u, ok, err := tx.User(sess.User)
-		if err != nil {
+		case errors.Is(err, errSessionExpired) || errors.Is(err, errDisabled):
+			return unauthorized
+		case err != nil:
 			return err
-		}
-		if !ok || u.Disabled {
+		case a.session.Device != h.Device:
 			return unauthorized
 		}
+		d, u := a.device, a.user
 		dev.device, dev.user = d.ID, u
 		d.LastSeen, d.App = now, h.App
 		if err := tx.PutDevice(d); err != nil {

@@ -67,6 +67,9 @@ type ReadTx interface {
 	Users() ([]User, error)
 	// Session returns the session whose token hashes to tokenHash.
 	Session(tokenHash []byte) (Session, bool, error)
+	// Sessions returns the sessions of a user, or every session when user
+	// is "", in token hash order.
+	Sessions(user string) ([]Session, error)
 	// Device returns a device by id.
 	Device(id string) (Device, bool, error)
 	// Devices returns the devices of a user, or every device when user is

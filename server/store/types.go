@@ -27,15 +27,24 @@ type User struct {
 	PasswordHash string // argon2id, in the PHC string format
 	Disabled     bool
 	Created      time.Time
+	// LockedUntil is when a lockout after too many failed logins ends
+	// (zero: never locked). An administrator's unlock sets it back to zero.
+	LockedUntil time.Time
 }
 
+// Locked reports whether u is locked out of logging in at now.
+func (u User) Locked(now time.Time) bool { return now.Before(u.LockedUntil) }
+
 // Session is a login: a random token given to the device, stored hashed.
+// It ends at Expires, or earlier when it goes unused too long after
+// LastUsed; the server moves Expires later while the device keeps using it.
 type Session struct {
 	TokenHash []byte // SHA-256 of the token
 	User      string
 	Device    string
 	Created   time.Time
 	Expires   time.Time
+	LastUsed  time.Time // when a device last presented the token (zero: not since Created)
 }
 
 // Device is a tablet (or a native client) registered to a user.

@@ -74,6 +74,9 @@ type AdminRoot struct {
 	Type   string `json:"type"`
 	Title  string `json:"title"`  // the case's title, the group's name, the activity's aim…
 	Worker string `json:"worker"` // user id it is assigned to
+	// Deleted is set for a root in the bin (its _deleted field is true):
+	// still assigned, and restorable.
+	Deleted bool `json:"deleted,omitempty"`
 }
 
 // ReassignRequest is the body of POST /api/admin/reassign: the roots move

@@ -10,22 +10,28 @@ import (
 	"os"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"jiuzhu/server"
 	"jiuzhu/server/store"
 )
 
-// stdin is where `user add` reads the password; tests replace it.
+// stdin is where `user add` and `user passwd` read the password; tests
+// replace it.
 var stdin io.Reader = os.Stdin
+
+const userUsage = "Usage: jiuzhu user add|list|unlock|logout|passwd [flags]"
 
 func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "Usage: jiuzhu user add|list [flags]")
+		fmt.Fprintln(stderr, userUsage)
 		return 2
 	}
 	switch args[0] {
 	case "add":
 		return userAdd(ctx, args[1:], stdout, stderr)
+	case "unlock", "logout", "passwd":
+		return userAccount(ctx, args[0], args[1:], stdout, stderr)
 	case "list":
 		fs, data := dataFlags("user list", stderr)
 		if code := parse(fs, args[1:], "Usage: jiuzhu user list [--data ./data]"); code >= 0 {
@@ -37,15 +43,81 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tNAME\tROLE\tTEAM\tORG\tDISABLED")
+		fmt.Fprintln(tw, "ID\tNAME\tROLE\tTEAM\tORG\tDISABLED\tLOCKED UNTIL")
+		now := time.Now()
 		for _, u := range users {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%v\n", u.ID, u.Name, u.Role, u.Team, u.Org, u.Disabled)
+			locked := "-"
+			if u.Locked(now) {
+				locked = u.LockedUntil.Local().Format("2006-01-02 15:04")
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%v\t%s\n", u.ID, u.Name, u.Role, u.Team, u.Org, u.Disabled, locked)
 		}
 		tw.Flush()
 		return 0
 	}
-	fmt.Fprintf(stderr, "jiuzhu user: unknown subcommand %q\nUsage: jiuzhu user add|list [flags]\n", args[0])
+	fmt.Fprintf(stderr, "jiuzhu user: unknown subcommand %q\n%s\n", args[0], userUsage)
 	return 2
+}
+
+// userAccount runs `user unlock`, `user logout` and `user passwd`, which
+// act on one user named by their login name.
+func userAccount(ctx context.Context, cmd string, args []string, stdout, stderr io.Writer) int {
+	usage := map[string]string{
+		"unlock": "Usage: jiuzhu user unlock [--data ./data] NAME\n  lifts the lock put on NAME after too many failed logins",
+		"logout": "Usage: jiuzhu user logout [--data ./data] NAME\n  ends NAME's sessions on every device: each must log in again (its data stays)",
+		"passwd": "Usage: jiuzhu user passwd [--data ./data] NAME < password\n  sets NAME's password (read from standard input), ends their sessions and lifts a lock",
+	}[cmd]
+	fs, data := dataFlags("user "+cmd, stderr)
+	if code := parse(fs, args, usage); code >= 0 {
+		return code
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintln(stderr, usage)
+		return 2
+	}
+	name := fs.Arg(0)
+	switch cmd {
+	case "unlock":
+		u, err := server.UnlockUser(ctx, *data, name)
+		if err != nil {
+			fmt.Fprintf(stderr, "jiuzhu user unlock: %v\n", err)
+			return 1
+		}
+		if u.Locked(time.Now()) {
+			fmt.Fprintf(stdout, "unlocked %s (was locked until %s)\n", name, u.LockedUntil.Local().Format("2006-01-02 15:04"))
+		} else {
+			fmt.Fprintf(stdout, "%s was not locked; failed logins are forgotten when the server restarts\n", name)
+		}
+	case "logout":
+		n, err := server.LogoutEverywhere(ctx, *data, name)
+		if err != nil {
+			fmt.Fprintf(stderr, "jiuzhu user logout: %v\n", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "logged %s out everywhere: %d sessions ended; their devices log in again at their next contact\n", name, n)
+	case "passwd":
+		password, err := readPassword()
+		if err != nil {
+			fmt.Fprintf(stderr, "jiuzhu user passwd: reading the password from standard input: %v\n", err)
+			return 1
+		}
+		n, err := server.SetPassword(ctx, *data, name, password)
+		if err != nil {
+			fmt.Fprintf(stderr, "jiuzhu user passwd: %v\n", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "set the password of %s: %d sessions ended; their devices log in again with it\n", name, n)
+	}
+	return 0
+}
+
+// readPassword reads a password, one line, from stdin.
+func readPassword() (string, error) {
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	return strings.TrimRight(line, "\r\n"), nil
 }
 
 func userAdd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -57,12 +129,11 @@ func userAdd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if code := parse(fs, args, "Usage: jiuzhu user add --name NAME --role worker|supervisor|admin --team T --org CODE [--data ./data] < password"); code >= 0 {
 		return code
 	}
-	line, err := bufio.NewReader(stdin).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
+	password, err := readPassword()
+	if err != nil {
 		fmt.Fprintf(stderr, "jiuzhu user add: reading the password from standard input: %v\n", err)
 		return 1
 	}
-	password := strings.TrimRight(line, "\r\n")
 	u, err := server.AddUser(ctx, *data, server.NewUser{Name: *name, Password: password, Role: store.Role(*role), Team: *team, Org: *org})
 	if err != nil {
 		fmt.Fprintf(stderr, "jiuzhu user add: %v\n", err)

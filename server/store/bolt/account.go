@@ -10,7 +10,10 @@ import (
 
 // The stored forms of the account types: JSON with short, fixed names, so
 // that renaming a Go field never changes the file format. Times are stored
-// and returned in UTC.
+// and returned in UTC. Fields added since schema 2 (a user's locked_until,
+// a session's last_used) are left out when zero, so records written before
+// them read as not locked and not used since login: they needed no schema
+// change.
 
 type userRec struct {
 	ID       string    `json:"id"`
@@ -21,11 +24,12 @@ type userRec struct {
 	Password string    `json:"pw,omitempty"`
 	Disabled bool      `json:"disabled,omitempty"`
 	Created  time.Time `json:"created"`
+	Locked   time.Time `json:"locked_until,omitzero"`
 }
 
 func encodeUser(u store.User) ([]byte, error) {
 	return json.Marshal(userRec{ID: u.ID, Name: u.Name, Role: string(u.Role), Team: u.Team, Org: u.Org,
-		Password: u.PasswordHash, Disabled: u.Disabled, Created: u.Created.UTC()})
+		Password: u.PasswordHash, Disabled: u.Disabled, Created: u.Created.UTC(), Locked: u.LockedUntil.UTC()})
 }
 
 func decodeUser(b []byte) (store.User, error) {
@@ -34,7 +38,7 @@ func decodeUser(b []byte) (store.User, error) {
 		return store.User{}, fmt.Errorf("user: %w: %v", ErrCorrupt, err)
 	}
 	return store.User{ID: r.ID, Name: r.Name, Role: store.Role(r.Role), Team: r.Team, Org: r.Org,
-		PasswordHash: r.Password, Disabled: r.Disabled, Created: r.Created}, nil
+		PasswordHash: r.Password, Disabled: r.Disabled, Created: r.Created, LockedUntil: r.Locked}, nil
 }
 
 type sessionRec struct {
@@ -43,11 +47,12 @@ type sessionRec struct {
 	Device    string    `json:"device"`
 	Created   time.Time `json:"created"`
 	Expires   time.Time `json:"expires"`
+	LastUsed  time.Time `json:"last_used,omitzero"`
 }
 
 func encodeSession(s store.Session) ([]byte, error) {
 	return json.Marshal(sessionRec{TokenHash: s.TokenHash, User: s.User, Device: s.Device,
-		Created: s.Created.UTC(), Expires: s.Expires.UTC()})
+		Created: s.Created.UTC(), Expires: s.Expires.UTC(), LastUsed: s.LastUsed.UTC()})
 }
 
 func decodeSession(b []byte) (store.Session, error) {
@@ -55,7 +60,8 @@ func decodeSession(b []byte) (store.Session, error) {
 	if err := json.Unmarshal(b, &r); err != nil {
 		return store.Session{}, fmt.Errorf("session: %w: %v", ErrCorrupt, err)
 	}
-	return store.Session{TokenHash: r.TokenHash, User: r.User, Device: r.Device, Created: r.Created, Expires: r.Expires}, nil
+	return store.Session{TokenHash: r.TokenHash, User: r.User, Device: r.Device, Created: r.Created, Expires: r.Expires,
+		LastUsed: r.LastUsed}, nil
 }
 
 type deviceRec struct {

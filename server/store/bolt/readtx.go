@@ -293,6 +293,21 @@ func (t *readTx) Session(tokenHash []byte) (store.Session, bool, error) {
 	return s, err == nil, err
 }
 
+// Sessions implements store.ReadTx. Sessions are not indexed by user:
+// there are few (one per login, removed at logout), and they are listed
+// only to end them.
+func (t *readTx) Sessions(user string) ([]store.Session, error) {
+	var out []store.Session
+	err := t.all(bSessions, func(v []byte) error {
+		s, err := decodeSession(v)
+		if err == nil && (user == "" || s.User == user) {
+			out = append(out, s)
+		}
+		return err
+	})
+	return out, err
+}
+
 // Device implements store.ReadTx.
 func (t *readTx) Device(id string) (store.Device, bool, error) {
 	if id == "" {

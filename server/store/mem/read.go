@@ -120,6 +120,18 @@ func (t *readTx) Session(tokenHash []byte) (store.Session, bool, error) {
 	return s, ok, nil
 }
 
+// Sessions implements store.ReadTx.
+func (t *readTx) Sessions(user string) ([]store.Session, error) {
+	var out []store.Session
+	for _, k := range slices.Sorted(maps.Keys(t.d.sessions)) {
+		if s := t.d.sessions[k]; user == "" || s.User == user {
+			s.TokenHash = bytes.Clone(s.TokenHash)
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
 // Device implements store.ReadTx.
 func (t *readTx) Device(id string) (store.Device, bool, error) {
 	d, ok := t.d.devices[id]

@@ -141,7 +141,7 @@ func (t *tx) PutUser(u store.User) error {
 	if old, had := t.d.users[u.ID]; had && old.Name != u.Name {
 		del(t, t.d.names, old.Name)
 	}
-	u.Created = u.Created.UTC()
+	u.Created, u.LockedUntil = u.Created.UTC(), u.LockedUntil.UTC()
 	put(t, t.d.names, u.Name, u.ID)
 	put(t, t.d.users, u.ID, u)
 	return nil
@@ -153,7 +153,7 @@ func (t *tx) PutSession(s store.Session) error {
 		return fmt.Errorf("put session: token hash: %w", ErrInvalid)
 	}
 	s.TokenHash = bytes.Clone(s.TokenHash)
-	s.Created, s.Expires = s.Created.UTC(), s.Expires.UTC()
+	s.Created, s.Expires, s.LastUsed = s.Created.UTC(), s.Expires.UTC(), s.LastUsed.UTC()
 	put(t, t.d.sessions, string(s.TokenHash), s)
 	return nil
 }

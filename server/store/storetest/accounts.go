@@ -19,6 +19,7 @@ func user(id, name string) store.User {
 func testUsers(e *env) {
 	u1, u2, u3 := user("u1", "alice"), user("u2", "bob"), user("u3", "alice")
 	u2.Role, u2.Disabled = store.RoleSupervisor, true
+	u1.LockedUntil = t0.Add(30 * time.Minute) // locked out after failed logins
 	e.update(func(tx store.Tx) error {
 		e.check(tx.PutUser(u2))
 		e.check(tx.PutUser(u1))
@@ -61,8 +62,9 @@ func testUsers(e *env) {
 		}
 		return nil
 	})
-	// Renaming frees the old name; replacing under the same name is fine.
-	u1.Name = "alice2"
+	// Renaming frees the old name; replacing under the same name is fine;
+	// an unlock clears the lockout.
+	u1.Name, u1.LockedUntil = "alice2", time.Time{}
 	u2.Team = "七里河"
 	e.update(func(tx store.Tx) error {
 		e.check(tx.PutUser(u1))
@@ -84,12 +86,16 @@ func testUsers(e *env) {
 
 func testSessions(e *env) {
 	h1, h2 := bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, 32)
+	h3 := append(bytes.Repeat([]byte{1}, 31), 0)
 	s1 := store.Session{TokenHash: bytes.Clone(h1), User: "u1", Device: "d1", Created: t0, Expires: t0.Add(time.Hour)}
 	s2 := store.Session{TokenHash: bytes.Clone(h2), User: "u2", Device: "d2", Created: t0,
-		Expires: t0.Add(24 * time.Hour).In(time.FixedZone("CST", 8*3600))}
+		Expires: t0.Add(24 * time.Hour).In(time.FixedZone("CST", 8*3600)), LastUsed: t0.Add(time.Minute)}
+	s3 := store.Session{TokenHash: bytes.Clone(h3), User: "u1", Device: "d3", Created: t0, Expires: t0.Add(time.Hour),
+		LastUsed: t0.Add(2 * time.Minute).In(time.FixedZone("CST", 8*3600))}
 	e.update(func(tx store.Tx) error {
 		e.check(tx.PutSession(s1))
 		e.check(tx.PutSession(s2))
+		e.check(tx.PutSession(s3))
 		return nil
 	})
 	s1.TokenHash[0] = 9 // the store kept its own copy
@@ -99,10 +105,29 @@ func testSessions(e *env) {
 	}
 	same := func(a, b store.Session) bool {
 		return bytes.Equal(a.TokenHash, b.TokenHash) && a.User == b.User && a.Device == b.Device &&
-			a.Created.Equal(b.Created) && a.Expires.Equal(b.Expires)
+			a.Created.Equal(b.Created) && a.Expires.Equal(b.Expires) && a.LastUsed.Equal(b.LastUsed)
+	}
+	sessions := func(tx store.ReadTx, user string, want ...store.Session) {
+		e.t.Helper()
+		got, err := tx.Sessions(user)
+		e.check(err)
+		ok := len(got) == len(want)
+		for i := 0; ok && i < len(got); i++ {
+			ok = same(got[i], want[i])
+		}
+		if !ok {
+			e.t.Errorf("Sessions(%q) = %+v\nwant %+v", user, got, want)
+		}
 	}
 	e.view(func(tx store.ReadTx) error {
-		for _, want := range []store.Session{s1, s2} {
+		sessions(tx, "u1", s3, s1) // in token hash order
+		sessions(tx, "u2", s2)
+		sessions(tx, "u9")
+		sessions(tx, "", s3, s1, s2)
+		if all, _ := tx.Sessions(""); len(all) > 0 {
+			all[0].TokenHash[0] = 7 // a copy: the store's is unchanged
+		}
+		for _, want := range []store.Session{s1, s2, s3} {
 			got, ok, err := tx.Session(want.TokenHash)
 			if err != nil || !ok || !same(got, want) {
 				e.t.Errorf("Session(%x) = %+v, %v, %v; want %+v", want.TokenHash, got, ok, err, want)
@@ -127,6 +152,8 @@ func testSessions(e *env) {
 		if got, ok, err := tx.Session(h2); err != nil || !ok || !same(got, s2) {
 			e.t.Errorf("Session(h2) = %+v, %v, %v; want %+v", got, ok, err, s2)
 		}
+		sessions(tx, "u1", s3)
+		sessions(tx, "", s3, s2)
 		return nil
 	})
 }

@@ -183,7 +183,7 @@ func (p *casePage) timeline(l i18n.Lang, lang string) []ui {
 	t := func(k i18n.Key) string { return i18n.T(l, k) }
 	var items []ui
 	for _, r := range p.recs {
-		if r.ID == p.id {
+		if r.ID == p.id || r.ID.Type() == model.TypeAudit { // the tablet's audit trail is not casework
 			continue
 		}
 		items = append(items, goapp.Li().Class("jz-row").DataSet("type", r.ID.Type()).Body(

@@ -12,6 +12,7 @@ import (
 	goapp "github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"jiuzhu/app/account"
+	"jiuzhu/app/syncer"
 	"jiuzhu/shared/api"
 	"jiuzhu/shared/i18n"
 	"jiuzhu/shared/model"
@@ -272,13 +273,23 @@ type historyPage struct {
 	changes []api.FieldChange
 	loaded  bool
 	err     string
+	sync    syncer.Status
 }
 
-func (p *historyPage) OnMount(ctx goapp.Context) { p.mount(ctx) }
+// OnMount follows the sync status: a correction just made reaches the
+// history once it is synced.
+func (p *historyPage) OnMount(ctx goapp.Context) {
+	p.mount(ctx)
+	ctx.ObserveState(stateSync, &p.sync).OnChange(func() { p.load(ctx) })
+}
 
 func (p *historyPage) OnNav(ctx goapp.Context) {
-	*p = historyPage{Compo: p.Compo, page: p.page, id: sync.RecID(ctx.Page().URL().Query().Get("id"))}
+	*p = historyPage{Compo: p.Compo, page: p.page, id: sync.RecID(ctx.Page().URL().Query().Get("id")), sync: p.sync}
 	setTitle(ctx, langOf(p.lang), i18n.HistoryTitle)
+	p.load(ctx)
+}
+
+func (p *historyPage) load(ctx goapp.Context) {
 	token, id := theDevice.Token(), p.id
 	if token == "" {
 		p.loaded = true

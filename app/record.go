@@ -664,8 +664,9 @@ func (p *recordPage) control(l i18n.Lang, prefix string, f *model.Field, value, 
 }
 
 // shownApart are the records a page shows in sections of their own
-// (the attendance grid, the photos), not in the list of records under it.
-var shownApart = []string{model.TypeAttendance, model.TypeAttachment}
+// (the attendance grid, the photos) or not at all (the tablet's audit
+// records), not in the list of records under it.
+var shownApart = []string{model.TypeAttendance, model.TypeAttachment, model.TypeAudit}
 
 // children lists the records under this one and links to add them.
 func (p *recordPage) children(l i18n.Lang, lang string, typ *model.Type) []ui {

@@ -1,6 +1,7 @@
 // Package server is Jiuzhu's HTTP server: it serves the PWA (pages,
 // precompressed WebAssembly, static files, service worker), /healthz, the
-// login API (/api/login, /api/logout) and the /sync websocket, where devices
+// login API (/api/login, /api/logout), the administration API and the
+// /sync websocket, where devices
 // push and pull changes (shared/sync) within their user's scope. It owns no
 // state outside its store.Store, and keeps no store transaction open across
 // network I/O.
@@ -9,8 +10,12 @@
 // auth.go (login, passwords, tokens), syncws.go (the websocket protocol),
 // push.go and pull.go (the two halves of sync), scope.go (who sees what),
 // hub.go (connected devices, pokes), rate.go and limiter.go (limits),
-// admin.go (accounts for the CLI), blobs.go (photo uploads and downloads
-// over /api/blobs, and who may have them).
+// admin.go (accounts for the CLI: add, unlock, passwords, logout
+// everywhere), adminapi.go (the administration API: users, devices,
+// reassignment, audit, field history), security.go (security headers and
+// CSP, the websocket origin check, TLS), tabletaudit.go (pushes and the
+// tablets' own audit records into the audit trail), blobs.go (photo uploads
+// and downloads over /api/blobs, and who may have them).
 //
 // Nothing here is compiled into the WebAssembly app; the dependency test in
 // shared/ checks that app/wasm never links this package.

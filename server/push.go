@@ -102,6 +102,9 @@ func (s *Server) applyPush(tx store.Tx, users map[string]store.User, dev deviceI
 	if err := s.indexBlobs(tx, r.Entries); err != nil {
 		return res, err
 	}
+	if err := s.auditPush(tx, dev, r.Entries); err != nil {
+		return res, err
+	}
 	return res, s.flagDuplicates(tx, r.Entries, res.touched)
 }
 

@@ -21,6 +21,10 @@ type accounts interface {
 	Login(ctx context.Context, name, password, deviceName string) error
 	// Unlock opens a known user's store offline with the password.
 	Unlock(ctx context.Context, name, password string) error
+	// AdoptPassword finishes a login after an administrator reset the
+	// password (account.ErrPasswordChanged): the previous password opens
+	// the tablet's data once, which then takes the new one.
+	AdoptPassword(ctx context.Context, previous string) error
 }
 
 // loginScreen is shown while no store is open: the users of this tablet
@@ -39,7 +43,9 @@ type loginScreen struct {
 	deviceName string
 	busy       bool
 	msg        string
-	live       bool // mounted in the browser: the prerendered form stays disabled
+	adopt      bool   // the server took a new password: the previous one is asked for once
+	previous   string // that previous password
+	live       bool   // mounted in the browser: the prerendered form stays disabled
 	sync       syncer.Status
 }
 
@@ -73,6 +79,18 @@ func (s *loginScreen) Render() ui {
 	l := langOf(s.lang)
 	t := func(k i18n.Key) string { return i18n.T(l, k) }
 	var body []ui
+	if s.adopt {
+		body = append(body,
+			goapp.H1().ID("page-title").Text(t(i18n.AdoptTitle)),
+			goapp.P().Class("jz-hint").ID("adopt-intro").Text(t(i18n.AdoptIntro)),
+			s.field("login-previous", t(i18n.AdoptPrevious), "password", &s.previous, "current-password"),
+			goapp.Button().ID("login-submit").Type("submit").Disabled(s.busy || !s.live).Text(s.submitText(l, i18n.UnlockSubmit)),
+		)
+		if s.msg != "" {
+			body = append(body, goapp.P().ID("login-message").Class("jz-error").Attr("role", "alert").Text(s.msg))
+		}
+		return goapp.Main().Class("jz-login").Body(goapp.Form().ID("login-form").OnSubmit(s.submit).Body(goapp.Article().Class("jz-login-adopt").Body(body...)))
+	}
 	if s.chosen != "" {
 		body = append(body,
 			goapp.H1().ID("page-title").Text(t(i18n.UnlockTitle)),
@@ -153,6 +171,14 @@ func (s *loginScreen) start() bool {
 		return false
 	}
 	s.readInputs()
+	if s.adopt {
+		if s.previous == "" {
+			s.msg = i18n.T(langOf(s.lang), i18n.LoginMissing)
+			return false
+		}
+		s.busy, s.msg = true, ""
+		return true
+	}
 	if s.chosen == "" && s.name == "" || s.password == "" {
 		s.msg = i18n.T(langOf(s.lang), i18n.LoginMissing)
 		return false
@@ -168,7 +194,7 @@ func (s *loginScreen) readInputs() {
 	if !goapp.IsClient {
 		return
 	}
-	for id, dst := range map[string]*string{"login-name": &s.name, "login-password": &s.password, "login-device": &s.deviceName} {
+	for id, dst := range map[string]*string{"login-name": &s.name, "login-password": &s.password, "login-device": &s.deviceName, "login-previous": &s.previous} {
 		if el := goapp.Window().GetElementByID(id); el.Truthy() {
 			*dst = el.Get("value").String()
 		}
@@ -178,6 +204,9 @@ func (s *loginScreen) readInputs() {
 // attempt talks to the tablet's accounts (it blocks). After the session
 // expired, unlocking logs in online again to renew it.
 func (s *loginScreen) attempt(ctx context.Context) error {
+	if s.adopt {
+		return s.Accounts.AdoptPassword(ctx, s.previous)
+	}
 	if s.chosen != "" && s.sync.State == syncer.Unauthorized {
 		return s.Accounts.Login(ctx, s.chosen, s.password, "")
 	}
@@ -190,11 +219,15 @@ func (s *loginScreen) attempt(ctx context.Context) error {
 // finish shows the outcome.
 func (s *loginScreen) finish(err error) {
 	s.busy = false
+	if errors.Is(err, account.ErrPasswordChanged) {
+		s.adopt, s.previous, s.msg = true, "", ""
+		return
+	}
 	if err != nil {
 		s.msg = loginMessage(langOf(s.lang), err)
 		return
 	}
-	s.password = ""
+	s.password, s.previous, s.adopt = "", "", false
 	if s.OnOpen != nil {
 		s.OnOpen()
 	}

@@ -16,7 +16,13 @@ type fakeAccounts struct {
 	known     []string
 	loginErr  error
 	unlockErr error
+	adoptErr  error
 	logins    []string
+}
+
+func (f *fakeAccounts) AdoptPassword(_ context.Context, previous string) error {
+	f.logins = append(f.logins, "adopt:"+previous)
+	return f.adoptErr
 }
 
 func (f *fakeAccounts) Known(context.Context) ([]string, error) { return f.known, nil }
@@ -101,5 +107,48 @@ func TestLoginOutcomes(t *testing.T) {
 				t.Error("still busy")
 			}
 		})
+	}
+}
+
+// After an administrator reset the password, the tablet's data still needs
+// the previous one: the screen asks for it once, keeps what was typed on
+// a mistake, and opens the account when it is right.
+func TestLoginAfterPasswordReset(t *testing.T) {
+	acc := &fakeAccounts{known: []string{"wang"}, unlockErr: account.ErrPasswordChanged, adoptErr: account.ErrWrongPassword}
+	opened := false
+	s := &loginScreen{Accounts: acc, OnOpen: func() { opened = true }}
+	load(t, s)
+	s.setKnown(acc.Known(context.Background()))
+	s.password = "new-password"
+	if !s.start() {
+		t.Fatal("did not submit")
+	}
+	s.finish(s.attempt(context.Background()))
+	if !s.adopt || opened || s.msg != "" {
+		t.Fatalf("after the server took a new password: adopt %v, opened %v, message %q", s.adopt, opened, s.msg)
+	}
+	if html := goapp.HTMLString(s.Render()); !strings.Contains(html, `id="login-previous"`) || !strings.Contains(html, i18n.T(i18n.ZH, i18n.AdoptTitle)) {
+		t.Fatalf("the previous password is not asked for:\n%s", html)
+	}
+	if s.start() {
+		t.Fatal("submitted without the previous password")
+	}
+	s.previous = "wrong"
+	if !s.start() {
+		t.Fatal("did not submit the previous password")
+	}
+	s.finish(s.attempt(context.Background()))
+	if opened || s.msg != i18n.T(i18n.ZH, i18n.UnlockWrong) || !s.adopt {
+		t.Fatalf("a wrong previous password: opened %v, message %q, adopt %v", opened, s.msg, s.adopt)
+	}
+	acc.adoptErr = nil
+	s.previous = "old-password"
+	s.start()
+	s.finish(s.attempt(context.Background()))
+	if !opened || s.adopt || s.previous != "" {
+		t.Errorf("the right previous password: opened %v, adopt %v", opened, s.adopt)
+	}
+	if want := "unlock:wang/new-password adopt:wrong adopt:old-password"; strings.Join(acc.logins, " ") != want {
+		t.Errorf("calls %v, want %s", acc.logins, want)
 	}
 }

@@ -141,6 +141,15 @@ func (p publishing) Unlock(ctx context.Context, name, password string) error {
 	return p.opened(name, p.d.Unlock(ctx, name, password))
 }
 
+func (p publishing) AdoptPassword(ctx context.Context, previous string) error {
+	name := ""
+	if err := p.d.AdoptPassword(ctx, previous); err != nil {
+		return err
+	}
+	_, name = p.d.User()
+	return p.opened(name, nil)
+}
+
 func (p publishing) opened(name string, err error) error {
 	if err == nil {
 		events.publish(func(e *deviceEvent) { e.account = name })

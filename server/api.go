@@ -112,6 +112,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, http.StatusForbidden, "device_revoked", "这台设备已被注销，请联系管理员。", "This device has been revoked; ask an administrator.")
 	case err != nil:
 		s.internalError(w, "login", err)
+	case req.Check:
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusNoContent)
 	default:
 		writeJSON(w, http.StatusOK, resp)
 	}
@@ -181,6 +184,9 @@ func (s *Server) openSession(ctx context.Context, req LoginRequest, u store.User
 	}
 	if u.Disabled {
 		return LoginResponse{}, errDisabled
+	}
+	if req.Check {
+		return LoginResponse{}, nil // the password is right; no session wanted
 	}
 	token, th, err := newToken()
 	if err != nil {

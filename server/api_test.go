@@ -86,3 +86,36 @@ func TestLoginAPI(t *testing.T) {
 		t.Errorf("unknown API: %d %s", code, e.Code)
 	}
 }
+
+// A password check answers 204 with no session and registers no device;
+// a wrong password is a failed login like any other.
+func TestLoginCheck(t *testing.T) {
+	t.Parallel()
+	s, ts := newTestServer(t, webFS(t, true))
+	u, err := s.AddUser(context.Background(), NewUser{Name: "wang", Password: "a-long-password", Role: store.RoleWorker, Org: "620102"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, _, body := post(t, ts.URL+"/api/login", `{"name":"wang","password":"a-long-password","check":true}`); code != http.StatusNoContent || body != "" {
+		t.Fatalf("a right password checked: %d %s", code, body)
+	}
+	if code, e, _ := post(t, ts.URL+"/api/login", `{"name":"wang","password":"wrong-password","check":true}`); code != http.StatusUnauthorized || e.Code != "login_failed" {
+		t.Fatalf("a wrong password checked: %d %+v", code, e)
+	}
+	var devices, sessions int
+	if err := s.store.View(context.Background(), func(tx store.ReadTx) error {
+		ds, err := tx.Devices(u.ID)
+		devices = len(ds)
+		if err != nil {
+			return err
+		}
+		ss, err := tx.Sessions(u.ID)
+		sessions = len(ss)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if devices != 0 || sessions != 0 {
+		t.Errorf("a check left %d devices and %d sessions", devices, sessions)
+	}
+}

@@ -33,9 +33,10 @@ type Config struct {
 // encrypted store, their sync session and the loop that keeps it in sync.
 // It is what the login screen talks to.
 type Device struct {
-	cfg  Config
-	mu   gosync.Mutex
-	open *account
+	cfg     Config
+	mu      gosync.Mutex
+	open    *account
+	pending *pendingLogin // a login waiting for the previous password (AdoptPassword)
 }
 
 // New returns a device with no account open.
@@ -96,7 +97,7 @@ func (d *Device) Login(ctx context.Context, name, password, deviceName string) e
 func (d *Device) relogin(ctx context.Context, name, password string) error {
 	u, err := d.cfg.Keyring.Unlock(ctx, name, password)
 	if errors.Is(err, local.ErrWrongPassword) {
-		return ErrWrongPassword
+		return d.passwordChanged(ctx, name, password)
 	}
 	if err != nil {
 		return err
@@ -119,11 +120,68 @@ func (d *Device) relogin(ctx context.Context, name, password string) error {
 func (d *Device) Unlock(ctx context.Context, name, password string) error {
 	u, err := d.cfg.Keyring.Unlock(ctx, name, password)
 	if errors.Is(err, local.ErrWrongPassword) {
+		return d.passwordChanged(ctx, name, password)
+	}
+	if err != nil {
+		return err
+	}
+	return d.start(ctx, u)
+}
+
+// ErrPasswordChanged means the server accepted a password that does not
+// open the tablet's data: an administrator reset it. The data is still
+// locked with the previous password; AdoptPassword opens it once with
+// that and locks it with the new one.
+var ErrPasswordChanged = errors.New("the password was changed on the server; the tablet's data needs the previous one once")
+
+// passwordChanged is what a password that does not open a known user's
+// data means: a typing mistake (ErrWrongPassword), or, when the server
+// takes it, a password reset by an administrator (ErrPasswordChanged, the
+// login kept for AdoptPassword). Without a network it is a mistake.
+func (d *Device) passwordChanged(ctx context.Context, name, password string) error {
+	if _, err := d.cfg.Login(ctx, api.LoginRequest{Name: name, Password: password, App: d.cfg.App, Check: true}); err != nil {
+		return ErrWrongPassword
+	}
+	d.mu.Lock()
+	d.pending = &pendingLogin{name: name, password: password}
+	d.mu.Unlock()
+	return ErrPasswordChanged
+}
+
+// pendingLogin is a password the server took that does not yet open the
+// tablet's data (see ErrPasswordChanged).
+type pendingLogin struct{ name, password string }
+
+// AdoptPassword finishes a login after a password reset: previous opens the
+// tablet's data once, which is then locked with the new password, and the
+// new sync session is kept. Nothing on the tablet is lost.
+func (d *Device) AdoptPassword(ctx context.Context, previous string) error {
+	d.mu.Lock()
+	p := d.pending
+	d.mu.Unlock()
+	if p == nil {
+		return ErrWrongPassword
+	}
+	u, err := d.cfg.Keyring.Unlock(ctx, p.name, previous)
+	if errors.Is(err, local.ErrWrongPassword) {
 		return ErrWrongPassword
 	}
 	if err != nil {
 		return err
 	}
+	resp, err := d.cfg.Login(ctx, api.LoginRequest{Name: p.name, Password: p.password, Device: u.Device, App: d.cfg.App})
+	if err != nil {
+		return err
+	}
+	if err := d.cfg.Keyring.ChangePassword(ctx, u, p.password); err != nil {
+		return err
+	}
+	if err := d.cfg.Keyring.ChangeToken(ctx, u, resp.Token, resp.Device); err != nil {
+		return err
+	}
+	d.mu.Lock()
+	d.pending = nil
+	d.mu.Unlock()
 	return d.start(ctx, u)
 }
 

@@ -47,7 +47,7 @@ func PostJSON(ctx context.Context, path string, body, out any) error {
 		}
 		return e
 	}
-	if out == nil {
+	if out == nil || status == 204 {
 		return nil
 	}
 	return json.Unmarshal([]byte(text), out)

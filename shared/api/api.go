@@ -12,6 +12,10 @@ type LoginRequest struct {
 	Device     string `json:"device,omitempty"`      // this tablet's device id for this user, if it has one
 	DeviceName string `json:"device_name,omitempty"` // e.g. "张三的平板"
 	App        string `json:"app,omitempty"`         // app version
+	// Check only checks the password (limits and lockout as for a login):
+	// the answer is 204 with no session or device. A tablet uses it to
+	// tell a mistyped password from one an administrator reset.
+	Check bool `json:"check,omitempty"`
 }
 
 // LoginResponse answers a successful login.

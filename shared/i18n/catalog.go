@@ -146,6 +146,9 @@ const (
 	FormUnset            Key = "form.unset"
 	FormYes              Key = "form.yes"
 	FormNo               Key = "form.no"
+	AdoptTitle           Key = "adopt.title"
+	AdoptIntro           Key = "adopt.intro"
+	AdoptPrevious        Key = "adopt.previous"
 	NavAdmin             Key = "nav.admin"
 	DescAdmin            Key = "desc.admin"
 	AdminUsers           Key = "admin.users"
@@ -396,6 +399,9 @@ var catalog = map[Key]entry{
 	FormUnset:            {"未填", "Not set"},
 	FormYes:              {"是", "Yes"},
 	FormNo:               {"否", "No"},
+	AdoptTitle:           {"密码已被重设", "Your password was reset"},
+	AdoptIntro:           {"服务器已接受新密码，但本机的数据仍用原来的密码加密。请输入原来的密码一次：本机数据将改用新密码，不会丢失任何内容。", "The server took the new password, but the data on this tablet is still locked with the previous one. Enter the previous password once: the data then takes the new password, and nothing is lost."},
+	AdoptPrevious:        {"原来的密码", "Previous password"},
 	NavAdmin:             {"管理", "Administration"},
 	DescAdmin:            {"用户、设备、个案分派与审计（需联网）", "Users, devices, assignment and audit (online)"},
 	AdminUsers:           {"用户", "Users"},

@@ -39,13 +39,18 @@ type adminPage struct {
 	loaded  bool
 	err     string
 	msg     string
+	// pageCtx is the page's own context (from OnNav): reloads after an
+	// action run on it, not on the context of the element clicked, which
+	// a reload may replace (updates dispatched on a removed element's
+	// context are dropped).
+	pageCtx goapp.Context
 }
 
 func (p *adminPage) OnMount(ctx goapp.Context) { p.mount(ctx) }
 
 func (p *adminPage) OnNav(ctx goapp.Context) {
 	q := ctx.Page().URL().Query()
-	*p = adminPage{Compo: p.Compo, page: p.page, tab: q.Get("tab"), from: q.Get("from")}
+	*p = adminPage{Compo: p.Compo, page: p.page, tab: q.Get("tab"), from: q.Get("from"), pageCtx: ctx}
 	if p.tab == "" {
 		p.tab = "users"
 	}
@@ -64,7 +69,7 @@ func (p *adminPage) call(ctx goapp.Context, f func(c context.Context, token stri
 				return
 			}
 			p.msg = done
-			p.load(ctx, ctx.Page().URL().Query())
+			p.load(p.pageCtx, ctx.Page().URL().Query())
 		})
 	})
 }
@@ -83,6 +88,7 @@ func (p *adminPage) load(ctx goapp.Context, q url.Values) {
 		var devices []api.AdminDevice
 		var roots []api.AdminRoot
 		var audit []api.AuditEntry
+		divisions.load(c, "top") // org units are named from the division tables
 		err := account.GetJSON(c, "/api/me", token, &me)
 		if err == nil {
 			err = account.GetJSON(c, "/api/admin/users", token, &users)
@@ -118,6 +124,15 @@ func (p *adminPage) load(ctx goapp.Context, q url.Values) {
 	})
 }
 
+// orgValue reads an org unit picked in a division picker: nothing picked
+// below the province is the province.
+func orgValue(id string) string {
+	if v := value(id); v != "" {
+		return v
+	}
+	return province
+}
+
 // value reads a control's value by id.
 func value(id string) string {
 	el := goapp.Window().Get("document").Call("getElementById", id)
@@ -129,7 +144,7 @@ func value(id string) string {
 
 func (p *adminPage) onAddUser(ctx goapp.Context, e goapp.Event) {
 	e.PreventDefault()
-	req := api.NewUserRequest{Name: value("nu-name"), Password: value("nu-password"), Role: value("nu-role"), Team: value("nu-team"), Org: value("nu-org")}
+	req := api.NewUserRequest{Name: value("nu-name"), Password: value("nu-password"), Role: value("nu-role"), Team: value("nu-team"), Org: orgValue("nu-org")}
 	p.call(ctx, func(c context.Context, token string) error {
 		return account.SendJSON(c, "POST", "/api/admin/users", token, req, nil)
 	}, i18n.T(langOf(p.lang), i18n.AdminDone))
@@ -147,7 +162,7 @@ func (p *adminPage) onUser(ctx goapp.Context, e goapp.Event) {
 	var up api.UserUpdate
 	switch target.Get("dataset").Get("act").String() {
 	case "save":
-		role, team, org := value("u-"+i+"-role"), value("u-"+i+"-team"), value("u-"+i+"-org")
+		role, team, org := value("u-"+i+"-role"), value("u-"+i+"-team"), orgValue("u-"+i+"-org")
 		up.Role, up.Team, up.Org = &role, &team, &org
 	case "disable":
 		t := true
@@ -274,7 +289,7 @@ func (p *adminPage) usersTab(l i18n.Lang) []ui {
 			labeled("nu-password", t(i18n.LoginPassword), goapp.Input().ID("nu-password").Type("password").Attr("autocomplete", "new-password")),
 			labeled("nu-role", t(i18n.AdminRole), roleSelect(l, "nu-role", "worker")),
 			labeled("nu-team", t(i18n.AdminTeam), goapp.Input().ID("nu-team").Type("text").Value(p.me.User.Team)),
-			labeled("nu-org", t(i18n.AdminOrg), goapp.Input().ID("nu-org").Type("text").Attr("inputmode", "numeric").Value(p.me.User.Org)),
+			&divisionPicker{ID: "nu-org", Label: t(i18n.AdminOrg), Value: p.me.User.Org, Levels: 3},
 			goapp.Button().ID("nu-save").Type("submit").Text(t(i18n.FormSave)),
 		))
 	}
@@ -293,7 +308,7 @@ func (p *adminPage) usersTab(l i18n.Lang) []ui {
 			t(i18n.AdminLastSeen)+when(u.LastSeen),
 			t(i18n.AdminDevices)+" "+strconv.Itoa(u.Devices),
 			t(i18n.AdminRoots)+" "+strconv.Itoa(u.Roots)), " · "))
-		card := []ui{goapp.H3().Text(u.Name), facts}
+		card := []ui{goapp.H3().Text(u.Name + " · " + divisions.name(u.Org)), facts}
 		if p.isAdmin() {
 			act := func(act string, k i18n.Key) ui {
 				return goapp.Button().ID("u-"+n+"-"+act).Type("button").Class("secondary").DataSet("act", act).Text(t(k))
@@ -306,14 +321,14 @@ func (p *adminPage) usersTab(l i18n.Lang) []ui {
 				goapp.Div().Class("jz-admin-edit").Body(
 					labeled("u-"+n+"-role", t(i18n.AdminRole), roleSelect(l, "u-"+n+"-role", u.Role)),
 					labeled("u-"+n+"-team", t(i18n.AdminTeam), goapp.Input().ID("u-"+n+"-team").Type("text").Value(u.Team)),
-					labeled("u-"+n+"-org", t(i18n.AdminOrg), goapp.Input().ID("u-"+n+"-org").Type("text").Attr("inputmode", "numeric").Value(u.Org)),
+					&divisionPicker{ID: "u-" + n + "-org", Label: t(i18n.AdminOrg), Value: u.Org, Levels: 3},
 					labeled("u-"+n+"-password", t(i18n.AdminNewPassword), goapp.Input().ID("u-"+n+"-password").Type("password").Attr("autocomplete", "new-password")),
 				),
 				goapp.Div().Class("jz-actions").Body(act("save", i18n.FormSave), act("password", i18n.AdminResetPassword), disable,
 					act("unlock", i18n.AdminUnlock), act("logout", i18n.AdminLogoutAll)),
 			)
 		} else {
-			card = append(card, goapp.P().Text(u.Role+" · "+u.Team+" · "+u.Org))
+			card = append(card, goapp.P().Text(u.Role+" · "+u.Team+" · "+divisions.name(u.Org)))
 		}
 		rows = append(rows, goapp.Li().Class("jz-admin-user").DataSet("user", u.ID).DataSet("row", n).DataSet("name", u.Name).Body(card...))
 	}

@@ -85,6 +85,24 @@ func (t *divisionTable) children(code string) []division {
 	return out
 }
 
+// name names a division with its parents from the prefecture down
+// ("兰州市 城关区"), Gansu for the province, the code when unknown.
+func (t *divisionTable) name(code string) string {
+	if code == province || code == "" {
+		return "甘肃省"
+	}
+	var names []string
+	for _, c := range t.path(code) {
+		t.mu.Lock()
+		names = append(names, t.byCode[c].name)
+		t.mu.Unlock()
+	}
+	if len(names) == 0 {
+		return code
+	}
+	return strings.Join(names, " ")
+}
+
 // path returns the codes from the prefecture down to code (as far as they
 // are known).
 func (t *divisionTable) path(code string) []string {
@@ -110,10 +128,13 @@ type divisionPicker struct {
 	ID    string // the field's control id
 	Label string
 	Value string // the code the field holds
-	lang  string
-	path  []string // chosen codes, prefecture first
-	ready bool
-	err   bool
+	// Levels is how deep it picks (1 prefecture … 4 village; 0: 4). Org
+	// units go down to the township.
+	Levels int
+	lang   string
+	path   []string // chosen codes, prefecture first
+	ready  bool
+	err    bool
 }
 
 func (d *divisionPicker) OnMount(ctx goapp.Context) {
@@ -176,6 +197,9 @@ func (d *divisionPicker) Render() ui {
 	parent := province
 	var selects []ui
 	for level, key := range divisionLevels {
+		if d.Levels > 0 && level >= d.Levels {
+			break
+		}
 		kids := divisions.children(parent)
 		if len(kids) == 0 {
 			break

@@ -238,7 +238,7 @@ func (s *Server) UnlockUser(ctx context.Context, userID string) error {
 		return err
 	}
 	s.limiter.unlock(u.Name)
-	s.users.Store(nil) // the cached users hold the lock too; who sees what has not changed
+	s.refreshUsers() // the cached users hold the lock too; who sees what has not changed
 	return nil
 }
 
@@ -336,7 +336,7 @@ func (s *Server) SetPassword(ctx context.Context, userID, password string) error
 		return err
 	}
 	s.limiter.unlock(u.Name)
-	s.users.Store(nil) // the cached users hold the old hash; who sees what has not changed
+	s.refreshUsers() // the cached users hold the old hash; who sees what has not changed
 	s.hub.loggedOut(userID)
 	return nil
 }

@@ -163,7 +163,7 @@ func (s *Server) lockOut(ctx context.Context, name string, until time.Time) {
 	if err != nil {
 		s.log.Error("login lock", "name", name, "err", err)
 	}
-	s.users.Store(nil) // the cached users hold the lock too; who sees what has not changed
+	s.refreshUsers() // the cached users hold the lock too; who sees what has not changed
 }
 
 // openSession checks the password of u (found: the name is an account's;

@@ -61,6 +61,7 @@ type Server struct {
 	limiter loginLimiter
 
 	users         atomic.Pointer[userCache]
+	usersMu       gosync.Mutex  // one refreshUsers at a time
 	scopeGen      atomic.Uint64 // bumped whenever who sees what may have changed
 	pushes        chan pushJob
 	closing       chan struct{}
@@ -122,6 +123,7 @@ func New(cfg Config) (*Server, error) {
 	go s.committer()
 	s.handler = securityHeaders(s.routes())
 	s.warnWithoutUsers()
+	s.refreshUsers()
 	return s, nil
 }
 

@@ -93,6 +93,20 @@ func TestPersonalInformationAndReassignment(t *testing.T) {
 	t.Log("the administrator finds the views in the audit page")
 	openInApp(t, adm, "#nav-admin")
 	waitFor(t, adm, 30*time.Second, "the users", `document.querySelector("#user-list [data-name=wang]") !== null && document.querySelector("#user-list [data-name=li]") !== null`)
+	t.Log("the administrator adds a user, the org unit picked from the division tree")
+	setControls(t, adm, map[string]string{"nu-name": "zhang", "nu-password": "zhang-first-password", "nu-role": "worker", "nu-team": "t2"})
+	for _, pick := range [][2]string{{"nu-org-pref", "6201"}, {"nu-org-county", "620102"}} {
+		waitFor(t, adm, 20*time.Second, "the org level "+pick[0], `document.querySelector("#`+pick[0]+` option[value='`+pick[1]+`']") !== null`)
+		setControls(t, adm, map[string]string{pick[0]: pick[1]})
+	}
+	if eval[bool](t, adm, `document.getElementById("nu-org-village") !== null`) {
+		t.Error("an org unit is picked down to a village")
+	}
+	click(t, adm, "nu-save")
+	waitFor(t, adm, 20*time.Second, "the new user listed with their org unit", `document.querySelector("#user-list [data-name=zhang] h3") !== null && document.querySelector("#user-list [data-name=zhang] h3").textContent.includes("城关区")`)
+	if bad := eval[[]string](t, adm, layoutProblems); len(bad) > 0 {
+		t.Errorf("administration page: %s", strings.Join(bad, "; "))
+	}
 	openInApp(t, adm, "#tab-audit")
 	waitFor(t, adm, 20*time.Second, "the audit filter", `document.getElementById("a-action") !== null`)
 	setControls(t, adm, map[string]string{"a-action": "tablet_view_id_number"})

@@ -82,7 +82,7 @@ func runWasmTests(t *testing.T, pattern string) {
 	}
 	wasmExec := filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js")
 
-	args := []string{"-test.v", "-test.timeout=100s"}
+	args := []string{"-test.v", "-test.timeout=240s"}
 	if run := os.Getenv("JIUZHU_WASMTEST_RUN"); run != "" {
 		args = append(args, "-test.run="+run)
 	}
@@ -115,7 +115,7 @@ func runWasmTests(t *testing.T, pattern string) {
 	}
 	for i, pkg := range pkgs {
 		t.Run(strings.ReplaceAll(pkg, "/", "_"), func(t *testing.T) {
-			out, code := runWasmPage(t, ctx, srv.URL+"/?p="+fmt.Sprint(i), 150*time.Second)
+			out, code := runWasmPage(t, ctx, srv.URL+"/?p="+fmt.Sprint(i), 270*time.Second)
 			for _, line := range strings.Split(out, "\n") {
 				if strings.Contains(line, "MEASURE") || strings.Contains(line, "persistent storage") {
 					t.Log(strings.TrimSpace(line))

@@ -46,7 +46,8 @@ type syncConn struct {
 	conn   *wsconn.Conn
 	dev    deviceIdentity
 	pulls  pullState
-	poking atomic.Bool
+	poking atomic.Bool // a goroutine is sending pokes
+	again  atomic.Bool // a poke was asked for since the last one was sent
 }
 
 // closeErr ends a connection with a websocket status and a reason a person
@@ -200,16 +201,29 @@ func (c *syncConn) run(ctx context.Context) error {
 	}
 }
 
-// poke tells the device new changes wait, at most one poke in flight.
+// poke tells the device new changes wait, at most one poke in flight. A
+// poke asked for while one is being sent is sent after it: dropping it
+// (as before) lost a commit that landed after the device's pull for the
+// first poke had begun, until its next idle refresh minutes later.
 func (c *syncConn) poke() {
+	c.again.Store(true)
 	if !c.poking.CompareAndSwap(false, true) {
 		return
 	}
 	go func() {
-		defer c.poking.Store(false)
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		c.send(ctx, &sync.Poke{})
+		for {
+			for c.again.Swap(false) {
+				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				c.send(ctx, &sync.Poke{})
+				cancel()
+			}
+			c.poking.Store(false)
+			// A poke asked for between the last send and now found
+			// poking set: take it up unless another goroutine has.
+			if !c.again.Load() || !c.poking.CompareAndSwap(false, true) {
+				return
+			}
+		}
 	}()
 }
 

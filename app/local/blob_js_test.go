@@ -348,7 +348,10 @@ func awaitErr(ctx context.Context, p js.Value) (js.Value, error) {
 	ch := make(chan js.Value, 1)
 	fail := make(chan error, 1)
 	then := js.FuncOf(func(_ js.Value, a []js.Value) any { ch <- a[0]; return nil })
-	catch := js.FuncOf(func(_ js.Value, a []js.Value) any { fail <- fmt.Errorf("%s", a[0].Call("toString").String()); return nil })
+	catch := js.FuncOf(func(_ js.Value, a []js.Value) any {
+		fail <- fmt.Errorf("%s", a[0].Call("toString").String())
+		return nil
+	})
 	defer then.Release()
 	defer catch.Release()
 	p.Call("then", then, catch)

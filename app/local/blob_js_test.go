@@ -312,7 +312,7 @@ func blobQuota(t *testing.T) error {
 	defer s.Close()
 	id := localtest.RecID("case")
 	if err := s.SavePage(ctx, sync.ClientMeta{Device: localtest.Device}, []*sync.Record{localtest.Rec(id, id, 5)}, nil); err != nil {
-		return err
+		return fmt.Errorf("%w (a record did not fit in an empty bucket: %v)", errBucket, err)
 	}
 	stored := map[string][]byte{}
 	var pending []string
@@ -320,6 +320,9 @@ func blobQuota(t *testing.T) error {
 	for i := range 10 {
 		sha, data := localtest.MakeBlob(2<<20, uint64(400+i))
 		err := s.PutBlob(ctx, sha, data, true)
+		if errors.Is(err, local.ErrQuota) && i == 0 {
+			return fmt.Errorf("%w (2 MiB did not fit in an empty %d MiB bucket)", errBucket, quota>>20)
+		}
 		if errors.Is(err, local.ErrQuota) {
 			failed = sha
 			t.Logf("quota of %d MiB: blob %d refused: %v", quota>>20, i+1, err)

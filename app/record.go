@@ -143,7 +143,7 @@ func (p *recordPage) load(ctx goapp.Context) {
 			}
 			root = sync.RootOf(r)
 		}
-		recs, _, err := caseRecords(c, st, root)
+		recs, pending, err := caseRecords(c, st, root)
 		if err != nil {
 			goapp.Log("jiuzhu: record:", err)
 			return
@@ -152,7 +152,7 @@ func (p *recordPage) load(ctx goapp.Context) {
 		if root.Type() == model.TypeCase {
 			stage = theCases.stage(c, st, root)
 		}
-		others := otherOptions(c, st, id.Type(), root)
+		others := otherOptions(c, st, id.Type(), root, pending)
 		onTablet := map[string]bool{}
 		for _, r := range recs {
 			if r.ID != id {

@@ -25,8 +25,9 @@ type outside struct {
 // otherOptions reads what the reference fields of a record of typ in root
 // may name outside the root: roots of other kinds (staff, volunteers,
 // activities, groups) and group sessions from the store, cases and (for
-// records outside a case) clients from the case index.
-func otherOptions(ctx context.Context, st local.Store, typ string, root sync.RecID) outside {
+// records outside a case) clients from the case index. pending is the
+// outbox the caller read with the root's records (read once per page).
+func otherOptions(ctx context.Context, st local.Store, typ string, root sync.RecID, pending []sync.Change) outside {
 	var out outside
 	t, ok := registry.Type(typ)
 	if !ok {
@@ -49,10 +50,6 @@ func otherOptions(ctx context.Context, st local.Store, typ string, root sync.Rec
 				}
 			}
 		}
-	}
-	var pending []sync.Change
-	if len(types) > 0 {
-		pending, _ = st.Outbox(ctx)
 	}
 	for _, rt := range types {
 		recs, err := st.ListType(ctx, rt)

@@ -121,8 +121,8 @@ func (p *certificatePage) OnNav(ctx goapp.Context) {
 	}
 	ctx.Async(func() {
 		c := context.Background()
-		recs, _, err := caseRecords(c, st, id)
-		others := otherOptions(c, st, model.TypeVolunteerHours, id)
+		recs, pending, err := caseRecords(c, st, id)
+		others := otherOptions(c, st, model.TypeVolunteerHours, id, pending)
 		ctx.Dispatch(func(goapp.Context) {
 			if p.id == id {
 				p.loaded = true

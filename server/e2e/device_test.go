@@ -161,6 +161,10 @@ func BenchmarkDevice(b *testing.B) {
 		b.ReportMetric(median(large.save), "save-ms")
 		b.ReportMetric(median(large.openCase), "opencase-ms")
 		b.ReportMetric(large.idbBytes/1e6, "idb-MB")
+		b.ReportMetric(median(small.open), "open-small-ms")
+		b.ReportMetric(median(small.keystroke), "keystroke-small-ms")
+		b.ReportMetric(median(small.save), "save-small-ms")
+		b.ReportMetric(median(small.openCase), "opencase-small-ms")
 		b.ReportMetric(median(large.open)/median(small.open), "open-ratio")
 		b.ReportMetric(median(large.keystroke)/median(small.keystroke), "keystroke-ratio")
 	}

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"io"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseBench(t *testing.T) {
+	out := `goos: linux
+    device_test.go:149: device, CPU 4× throttled
+BenchmarkLoad-2   	       1	9871234567 ns/op	      3106 jiuzhu-first-ms	      1570 jiuzhu-repeat-ms	      2920 minimal-first-ms	      1261 minimal-repeat-ms	         1.064 first-ratio
+BenchmarkDevice 1 5 ns/op 37.3 keystroke-ms 36.5 keystroke-small-ms
+BenchmarkBroken-2 --- FAIL
+PASS
+`
+	m, err := parseBench(strings.NewReader(out), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m["BenchmarkLoad"]["jiuzhu-first-ms"]; got != 3106 {
+		t.Errorf("jiuzhu-first-ms = %v, want 3106", got)
+	}
+	if got := m["BenchmarkLoad"]["first-ratio"]; got != 1.064 {
+		t.Errorf("first-ratio = %v, want 1.064", got)
+	}
+	if got := m["BenchmarkDevice"]["keystroke-small-ms"]; got != 36.5 {
+		t.Errorf("keystroke-small-ms = %v, want 36.5", got)
+	}
+	if _, ok := m["BenchmarkBroken"]; ok {
+		t.Error("a failed benchmark's line was read as figures")
+	}
+}
+
+func TestRowsAndVerdicts(t *testing.T) {
+	b := &bench{}
+	b.loadRows(map[string]float64{"jiuzhu-first-ms": 3000, "minimal-first-ms": 2000, "jiuzhu-repeat-ms": 2000, "minimal-repeat-ms": 1000})
+	if len(b.rows) != 2 || b.rows[0].met != met || b.rows[0].ratio != "1.50×" {
+		t.Fatalf("first load row: %+v", b.rows)
+	}
+	if b.rows[1].met != notMet || b.rows[1].ratio != "2.00×" {
+		t.Errorf("repeat load 2× should not meet ≤ 1.5×: %+v", b.rows[1])
+	}
+	b.rows = nil
+	b.deviceRows(map[string]float64{"keystroke-ms": 120, "keystroke-small-ms": 100})
+	if b.rows[0].met != notMet {
+		t.Errorf("a 120 ms keystroke meets the goal: %+v", b.rows[0])
+	}
+	if b.rows[1].met != notRun || len(b.notes) == 0 {
+		t.Errorf("missing figures should be reported as not measured: %+v %v", b.rows[1], b.notes)
+	}
+	doc := b.document(time.Now(), time.Second)
+	for _, want := range []string{"## Machine", "| what | Jiuzhu | baseline, same run | ratio | goal |", "❌ not met", "## Notes"} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("BENCHMARKS.md lacks %q:\n%s", want, doc)
+		}
+	}
+}

@@ -34,6 +34,7 @@ type pushResult struct {
 	// rescoped is set when a root was created or reassigned: what users
 	// see has changed.
 	rescoped bool
+	logged   int // changes of the push newly logged (metrics.go)
 }
 
 // applyPush applies one batch from a device inside tx: ops already applied
@@ -70,6 +71,16 @@ func (s *Server) applyPush(tx store.Tx, users map[string]store.User, dev deviceI
 			res.ack.Accepted = append(res.ack.Accepted, sync.Accepted{Op: c.Op, Seq: seq})
 			continue
 		}
+		if c.Op.Counter > counter+1 {
+			if skip, err := restoredSkip(tx, dev.device); err != nil {
+				return res, err
+			} else if skip {
+				// The ops between were acknowledged by the log before it
+				// was restored from a backup: they are gone with it, not
+				// in transit, so the device goes on from here.
+				counter = c.Op.Counter - 1
+			}
+		}
 		switch next := counter + 1; {
 		case c.Op.Counter < next:
 			res.ack.Rejected = append(res.ack.Rejected, sync.Rejected{Op: c.Op, Code: codeReplayed,
@@ -91,6 +102,7 @@ func (s *Server) applyPush(tx store.Tx, users map[string]store.User, dev deviceI
 		return res, err
 	}
 	res.ack.Accepted = append(res.ack.Accepted, r.Accepted...)
+	res.logged = len(r.Accepted)
 	res.ack.Rejected = append(res.ack.Rejected, r.Rejected...)
 	// Refused ops count as seen, so the next op is not taken for a gap.
 	if err := tx.SetDeviceCounter(dev.device, counter); err != nil {
@@ -193,4 +205,16 @@ func (s *Server) previousOwners(tx store.Tx, root sync.RecID, created map[sync.R
 		}
 	}
 	return prev, nil
+}
+
+// restoredSkip reports whether a device may skip ahead of its op counter
+// (Device.Restored), and clears the permission: it is given once, at the
+// device's first connection after a restore, for its next push.
+func restoredSkip(tx store.Tx, device string) (bool, error) {
+	d, ok, err := tx.Device(device)
+	if err != nil || !ok || !d.Restored {
+		return false, err
+	}
+	d.Restored = false
+	return true, tx.PutDevice(d)
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	gosync "sync"
 	"sync/atomic"
 	"time"
@@ -41,6 +42,13 @@ type Config struct {
 	MaxClockSkew time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// MetricsAllow are the networks whose clients may read /metrics
+	// (metrics.go); nil means this machine only (127.0.0.0/8 and ::1), an
+	// empty slice nobody (then only MetricsToken opens it).
+	MetricsAllow []netip.Prefix
+	// MetricsToken, when set, lets a client that sends it as
+	// "Authorization: Bearer <token>" read /metrics from anywhere.
+	MetricsToken string
 }
 
 // Server is a running Jiuzhu server's state.
@@ -64,6 +72,8 @@ type Server struct {
 	usersMu       gosync.Mutex  // one refreshUsers at a time
 	scopeGen      atomic.Uint64 // bumped whenever who sees what may have changed
 	pushes        chan pushJob
+	metrics       *metrics
+	control       *controlSocket // nil when the socket could not be made
 	closing       chan struct{}
 	committerDone chan struct{}
 	closeOnce     gosync.Once
@@ -121,6 +131,8 @@ func New(cfg Config) (*Server, error) {
 	s.closing = make(chan struct{})
 	s.committerDone = make(chan struct{})
 	go s.committer()
+	s.metrics = newMetrics(s, cfg.MetricsAllow, cfg.MetricsToken)
+	s.control = s.listenControl(cfg.DataDir)
 	s.handler = securityHeaders(s.routes())
 	s.warnWithoutUsers()
 	s.refreshUsers()
@@ -137,6 +149,7 @@ func (s *Server) Handler() http.Handler { return s.handler }
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /metrics", s.serveMetrics)
 	mux.HandleFunc("GET /sync", s.serveSync)
 	mux.HandleFunc("POST /api/login", s.login)
 	mux.HandleFunc("POST /api/logout", s.logout)
@@ -204,9 +217,9 @@ func (s *Server) serveUntil(ctx context.Context, hs *http.Server, sockets bool, 
 	return nil
 }
 
-// Close stops the committer and closes the store.
+// Close stops the control socket and the committer and closes the store.
 func (s *Server) Close() error {
-	s.closeOnce.Do(func() { close(s.closing) })
+	s.closeOnce.Do(func() { s.control.close(); close(s.closing) })
 	<-s.committerDone
 	return s.store.Close()
 }

@@ -139,7 +139,13 @@ func (c *syncConn) send(ctx context.Context, m sync.Message) error {
 	}
 	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	return c.conn.Send(sctx, b)
+	if err := c.conn.Send(sctx, b); err != nil {
+		return err
+	}
+	if _, ok := m.(*sync.Page); ok {
+		c.s.metrics.pullBytes.Add(float64(len(b)))
+	}
+	return nil
 }
 
 func (c *syncConn) run(ctx context.Context) error {
@@ -174,6 +180,7 @@ func (c *syncConn) run(ctx context.Context) error {
 		}
 		switch m := m.(type) {
 		case *sync.Push:
+			received := time.Now()
 			if err := c.s.rate.wait(ctx, c.dev.device, len(m.Changes)); err != nil {
 				return err
 			}
@@ -181,9 +188,11 @@ func (c *syncConn) run(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
+			c.s.metrics.committed(res)
 			if err := c.send(ctx, res.ack); err != nil {
 				return err
 			}
+			c.s.metrics.acked(received)
 			if len(res.touched) > 0 {
 				c.s.hub.poke(c, res.touched, res.users)
 			}
@@ -263,6 +272,13 @@ func (s *Server) authenticate(ctx context.Context, h *sync.Hello, dev *deviceIde
 			return err
 		}
 		w.Reset = h.Cursor.Epoch != w.Epoch
+		if w.Reset && h.Cursor.Epoch != 0 {
+			// Synced before on an older log: restored from a backup since.
+			d.Restored = true
+			if err := tx.PutDevice(d); err != nil {
+				return err
+			}
+		}
 		if w.Reset {
 			// The device starts again: it has no roots until it is sent them.
 			sent, err := tx.DeviceRoots(d.ID)

@@ -57,6 +57,10 @@ type Device struct {
 	LastSeen  time.Time
 	Revoked   bool
 	RevokedAt time.Time
+	// Restored: the device last synced before the log was restored from
+	// a backup, so the ops it had acknowledged after the backup are gone:
+	// its next push may skip ahead of its counter (once).
+	Restored bool
 }
 
 // AuditEntry is one append-only audit record.

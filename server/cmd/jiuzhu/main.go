@@ -23,6 +23,8 @@ func commands() []command {
 		{"serve", "serve the app (PWA) and its health check", runServe},
 		{"user", "add or list users (server stopped)", runUser},
 		{"device", "list or revoke devices (server stopped)", runDevice},
+		{"backup", "copy the database to a file, while the server runs or not", runBackup},
+		{"restore", "put a backup in place as the database (server stopped)", runRestore},
 		{"demo", "give a user generated cases of fictional people (server stopped)", runDemo},
 		{"version", "print the build version", runVersion},
 		{"bench", "benchmark sync throughput (bench sync) and catch-up (bench catchup)", runBench},

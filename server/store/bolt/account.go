@@ -73,11 +73,12 @@ type deviceRec struct {
 	LastSeen  time.Time `json:"last_seen"`
 	Revoked   bool      `json:"revoked,omitempty"`
 	RevokedAt time.Time `json:"revoked_at"`
+	Restored  bool      `json:"restored,omitempty"`
 }
 
 func encodeDevice(d store.Device) ([]byte, error) {
 	return json.Marshal(deviceRec{ID: d.ID, User: d.User, Name: d.Name, App: d.App, Created: d.Created.UTC(),
-		LastSeen: d.LastSeen.UTC(), Revoked: d.Revoked, RevokedAt: d.RevokedAt.UTC()})
+		LastSeen: d.LastSeen.UTC(), Revoked: d.Revoked, RevokedAt: d.RevokedAt.UTC(), Restored: d.Restored})
 }
 
 func decodeDevice(b []byte) (store.Device, error) {
@@ -86,7 +87,7 @@ func decodeDevice(b []byte) (store.Device, error) {
 		return store.Device{}, fmt.Errorf("device: %w: %v", ErrCorrupt, err)
 	}
 	return store.Device{ID: r.ID, User: r.User, Name: r.Name, App: r.App, Created: r.Created,
-		LastSeen: r.LastSeen, Revoked: r.Revoked, RevokedAt: r.RevokedAt}, nil
+		LastSeen: r.LastSeen, Revoked: r.Revoked, RevokedAt: r.RevokedAt, Restored: r.Restored}, nil
 }
 
 type auditRec struct {

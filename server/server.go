@@ -166,6 +166,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /api/admin/reassign", s.reassign)
 	mux.HandleFunc("GET /api/admin/audit", s.listAudit)
 	mux.HandleFunc("GET /api/history/{rec...}", s.history)
+	mux.HandleFunc("GET /api/export", s.export)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, http.StatusNotFound, "not_found", "没有这个接口。", "No such API.")
 	})

@@ -125,3 +125,39 @@ window.jiuzhuDownload = (bytes, type, name) => {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60000);
 };
+
+// Exports (app/export.go): fetches an export of the server's records with
+// the session token and saves it under the name the server gives (RFC
+// 5987 filename*, else filename). Resolves to { status, text } for an
+// error answer, { status, name, rows, masked } once saved; rejects when
+// the server cannot be reached.
+window.jiuzhuExport = async (path, token) => {
+  const opts = { headers: { Authorization: "Bearer " + token }, cache: "no-store" };
+  if (window.AbortSignal && AbortSignal.timeout) opts.signal = AbortSignal.timeout(120000);
+  const resp = await fetch(path, opts);
+  if (!resp.ok) return { status: resp.status, text: await resp.text() };
+  const blob = await resp.blob();
+  const cd = resp.headers.get("Content-Disposition") || "";
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(cd);
+  const plain = /filename="([^"]+)"/i.exec(cd);
+  let name = "export";
+  if (star) {
+    try { name = decodeURIComponent(star[1]); } catch (e) { name = plain ? plain[1] : name; }
+  } else if (plain) {
+    name = plain[1];
+  }
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+  return {
+    status: resp.status,
+    name,
+    rows: Number(resp.headers.get("X-Jiuzhu-Rows") || 0),
+    masked: Number(resp.headers.get("X-Jiuzhu-Masked") || 0),
+  };
+};

@@ -40,7 +40,8 @@ func Register() {
 	goapp.Route(historyPath, func() goapp.Composer { return &historyPage{} })
 	goapp.Route(adminPath, func() goapp.Composer { return &adminPage{} })
 	for _, s := range Sections {
-		if s.Path == "/cases" || s.Path == adminPath {
+	goapp.Route(reportsPath, func() goapp.Composer { return &reportsPage{} })
+		if s.Path == "/cases" || s.Path == adminPath || s.Path == reportsPath {
 			continue
 		}
 		s := s

@@ -168,6 +168,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/history/{rec...}", s.history)
 	mux.HandleFunc("GET /api/export", s.export)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("GET /api/reports", s.reports)
 		writeAPIError(w, http.StatusNotFound, "not_found", "没有这个接口。", "No such API.")
 	})
 	mux.Handle("/", newPWA(s.assets))

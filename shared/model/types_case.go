@@ -56,6 +56,7 @@ func caseTypes() []*Type {
 		),
 		childType(TypeServiceRecord, "服务记录", "Service record", inCase,
 			fld("date", KindDate, "服务日期", "Date", required(), past()),
+			fld("attainment", KindCode, "达成情况", "Attainment", codes(ListAttainment)),
 			fld("start", KindTime, "开始时间", "Start", required()),
 			fld("end", KindTime, "结束时间", "End"),
 			fld("place", KindCode, "服务地点", "Place", required(), codes(ListPlace)),

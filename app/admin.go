@@ -15,7 +15,7 @@ import (
 	"jiuzhu/shared/model"
 )
 
-// adminPath is the administration page: /admin?tab=users|devices|assign|audit.
+// adminPath is the administration page: /admin?tab=users|devices|assign|audit|retention.
 // It works online only (it is the server's data); administrators manage the
 // users of their org unit, supervisors read their team's.
 const adminPath = "/admin"
@@ -23,7 +23,7 @@ const adminPath = "/admin"
 var adminTabs = []struct {
 	tab   string
 	label i18n.Key
-}{{"users", i18n.AdminUsers}, {"devices", i18n.AdminDevices}, {"assign", i18n.AdminAssign}, {"audit", i18n.AdminAudit}}
+}{{"users", i18n.AdminUsers}, {"devices", i18n.AdminDevices}, {"assign", i18n.AdminAssign}, {"audit", i18n.AdminAudit}, {"retention", i18n.RetentionTab}}
 
 // adminPage is the administration page.
 type adminPage struct {
@@ -44,6 +44,8 @@ type adminPage struct {
 	// a reload may replace (updates dispatched on a removed element's
 	// context are dropped).
 	pageCtx goapp.Context
+	// retention: the archived files whose retention has run out (retention.go)
+	retention []api.RetentionRoot
 }
 
 func (p *adminPage) OnMount(ctx goapp.Context) { p.mount(ctx) }
@@ -88,6 +90,7 @@ func (p *adminPage) load(ctx goapp.Context, q url.Values) {
 		var devices []api.AdminDevice
 		var roots []api.AdminRoot
 		var audit []api.AuditEntry
+		var retention []api.RetentionRoot
 		divisions.load(c, "top") // org units are named from the division tables
 		err := account.GetJSON(c, "/api/me", token, &me)
 		if err == nil {
@@ -110,6 +113,8 @@ func (p *adminPage) load(ctx goapp.Context, q url.Values) {
 				}
 				aq.Set("limit", "200")
 				err = account.GetJSON(c, "/api/admin/audit?"+aq.Encode(), token, &audit)
+			case "retention":
+				err = account.GetJSON(c, "/api/admin/retention", token, &retention)
 			}
 		}
 		ctx.Dispatch(func(goapp.Context) {
@@ -117,6 +122,7 @@ func (p *adminPage) load(ctx goapp.Context, q url.Values) {
 				return
 			}
 			p.loaded, p.me, p.users, p.devices, p.roots, p.audit, p.err = true, me, users, devices, roots, audit, ""
+			p.retention = retention
 			if err != nil {
 				p.err = apiErrorText(l, err)
 			}
@@ -227,6 +233,9 @@ func (p *adminPage) render(l i18n.Lang) ui {
 	body := []ui{goapp.H1().ID("page-title").Text(t(i18n.NavAdmin))}
 	var tabs []ui
 	for _, tb := range adminTabs {
+		if tb.tab == "retention" && p.me.User.Role != "" && !p.isAdmin() {
+			continue // administrators only
+		}
 		a := goapp.A().ID("tab-" + tb.tab).Class("button secondary").Href(adminPath + "?tab=" + tb.tab).Text(t(tb.label))
 		if tb.tab == p.tab {
 			a = a.Aria("current", "page").Class("button")
@@ -250,6 +259,8 @@ func (p *adminPage) render(l i18n.Lang) ui {
 		body = append(body, p.assignTab(l)...)
 	case "audit":
 		body = append(body, p.auditTab(l)...)
+	case "retention":
+		body = append(body, p.retentionTab(l)...)
 	default:
 		body = append(body, p.usersTab(l)...)
 	}

@@ -37,6 +37,7 @@ type casePage struct {
 	problems  map[string]string
 	msg       string
 	sync      syncer.Status
+	pageCtx   goapp.Context // the page's own (OnNav): reloads after an action on an element that goes away
 }
 
 func (p *casePage) OnMount(ctx goapp.Context) {
@@ -47,7 +48,9 @@ func (p *casePage) OnMount(ctx goapp.Context) {
 func (p *casePage) OnNav(ctx goapp.Context) {
 	p.id = sync.RecID(ctx.Page().URL().Query().Get("id"))
 	p.rec, p.loaded, p.problems, p.msg = nil, false, nil, ""
+	p.pageCtx = ctx
 	setTitle(ctx, langOf(p.lang), i18n.NavCases)
+	askRole(ctx) // who may un-archive (retention.go)
 	p.load(ctx)
 }
 
@@ -148,6 +151,7 @@ func (p *casePage) render(l i18n.Lang) ui {
 		back,
 		goapp.H1().ID("page-title").Text(title),
 		goapp.P().ID("case-stage-now").Class("jz-hint").Text(t(i18n.CasesStage) + t(i18n.Colon) + registry.CodeLabel(model.ListStage, p.stage).In(lang)),
+		goapp.A().ID("case-file").Class("button secondary").Href(caseFileURL(p.id)).Text(t(i18n.CaseFileLink)),
 	}
 	if p.conflicts > 0 {
 		body = append(body, goapp.P().ID("case-conflict").Class("jz-error").Body(
@@ -158,21 +162,34 @@ func (p *casePage) render(l i18n.Lang) ui {
 	if p.pending {
 		body = append(body, goapp.P().ID("case-pending").Class("jz-pending").Text(t(i18n.CasesPending)))
 	}
+	archived := model.Archived(vals) // read-only (retention.go)
+	if archived != "" {
+		body = append(body, p.archivedBanner(l, vals)...)
+	}
 	ct, _ := registry.Type(model.TypeCase)
 	fields := make([]ui, 0, len(ct.Fields)+1)
 	for i := range ct.Fields {
 		f := &ct.Fields[i]
-		if f.Name == model.FieldRoot || f.Name == model.FieldParent {
+		if f.Name == model.FieldRoot || f.Name == model.FieldParent || f.Name == model.FieldArchived {
+			continue
+		}
+		if archived != "" {
+			fields = append(fields, readOnlyField(l, "f-", f, vals[f.Name], p.recs))
 			continue
 		}
 		fields = append(fields, caseControl(l, "f-", f, vals[f.Name], p.problems[f.Name], p.recs, p.id, nil))
 	}
-	fields = append(fields, goapp.Button().ID("case-save").Type("submit").Text(t(i18n.FormSave)))
+	if archived == "" {
+		fields = append(fields, goapp.Button().ID("case-save").Type("submit").Text(t(i18n.FormSave)))
+	}
 	body = append(body, goapp.Form().ID("case-form").Class("jz-form").OnSubmit(p.onSave).Body(fields...))
 	if p.msg != "" {
 		body = append(body, goapp.P().ID("case-save-msg").Attr("role", "status").Text(p.msg))
 	}
 	body = append(body, p.timeline(l, lang)...)
+	if archived == "" {
+		body = append(body, p.archiveForm(l)...)
+	}
 	return frame(l, "/cases", body...)
 }
 
@@ -194,6 +211,9 @@ func (p *casePage) timeline(l i18n.Lang, lang string) []ui {
 		out = append(out, goapp.P().Class("jz-empty").Text(t(i18n.CaseNoRecords)))
 	} else {
 		out = append(out, goapp.Ol().ID("case-timeline").Class("jz-rows").Body(items...))
+	}
+	if model.Archived(recordValues(p.rec)) != "" {
+		return out // archived: nothing to add (retention.go)
 	}
 	adds := []ui{goapp.A().ID("add-home-visit").Class("button").Href(newRecordURL(model.TypeServiceRecord, p.id, p.id) + "&visit=home").Text(t(i18n.CaseHomeVisit))}
 	for _, ct := range registry.Types() {

@@ -576,6 +576,9 @@ func (p *recordPage) render(l i18n.Lang) ui {
 			heading += " · " + fmt.Sprintf(t(i18n.RecordAge), age)
 		}
 	}
+	if d := p.archivedOn(); d != "" { // its case is archived: read-only (retention.go)
+		return frame(l, section, p.archivedView(l, back, heading, typ, vals, d)...)
+	}
 	fields := make([]ui, 0, len(typ.Fields)+4)
 	for i := range typ.Fields {
 		f := &typ.Fields[i]

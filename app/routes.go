@@ -37,10 +37,11 @@ func Register() {
 	goapp.Route(mergePath, func() goapp.Composer { return &mergePage{} })
 	goapp.Route(certificatePath, func() goapp.Composer { return &certificatePage{} })
 	goapp.Route(personDataPath, func() goapp.Composer { return &personDataPage{} })
+	goapp.Route(caseFilePath, func() goapp.Composer { return &caseFilePage{} })
 	goapp.Route(historyPath, func() goapp.Composer { return &historyPage{} })
 	goapp.Route(adminPath, func() goapp.Composer { return &adminPage{} })
-	for _, s := range Sections {
 	goapp.Route(reportsPath, func() goapp.Composer { return &reportsPage{} })
+	for _, s := range Sections {
 		if s.Path == "/cases" || s.Path == adminPath || s.Path == reportsPath {
 			continue
 		}
@@ -56,7 +57,7 @@ func Register() {
 // IsRoute reports whether path is a page of the app (as opposed to the
 // not-found page).
 func IsRoute(path string) bool {
-	if path == "/" || path == "/review" || path == casePath || path == recordPath || path == mergePath || path == certificatePath || path == personDataPath || path == historyPath || path == adminPath {
+	if path == "/" || path == "/review" || path == casePath || path == recordPath || path == mergePath || path == certificatePath || path == personDataPath || path == caseFilePath || path == historyPath || path == adminPath {
 		return true
 	}
 	for _, s := range Sections {

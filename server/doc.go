@@ -18,7 +18,10 @@
 // tablets' own audit records into the audit trail), blobs.go (photo uploads
 // and downloads over /api/blobs, and who may have them), metrics.go
 // (/metrics and who may read it), backupsock.go (the control socket in the
-// data directory: online backups).
+// data directory: online backups), reports.go (/api/reports: shared/report
+// over an org unit), export.go with exportread.go, exporttables.go and
+// exportfile.go (/api/export: XLSX and CSV, masking, audit), retention.go
+// (archived files, retention and purging).
 //
 // Nothing here is compiled into the WebAssembly app; the dependency test in
 // shared/ checks that app/wasm never links this package.

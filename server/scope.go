@@ -109,9 +109,13 @@ type authorizer struct {
 	reg   *model.Registry
 	user  store.User
 	users map[string]store.User
+	born  map[sync.RecID][]sync.RecID // records this push created, by root (not yet indexed; retention.go)
 }
 
 func (a *authorizer) authorize(st sync.StateReader, c *sync.Change) error {
+	if err := refusePurged(st, c); err != nil {
+		return err
+	}
 	root, err := a.changeRoot(st, c)
 	if err != nil {
 		return err
@@ -142,7 +146,7 @@ func (a *authorizer) authorize(st sync.StateReader, c *sync.Change) error {
 			}
 		}
 	}
-	return nil
+	return a.checkArchive(st, c, root)
 }
 
 // changeRoot finds the root a change's record belongs to, and refuses to

@@ -165,10 +165,12 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/admin/roots", s.listRoots)
 	mux.HandleFunc("POST /api/admin/reassign", s.reassign)
 	mux.HandleFunc("GET /api/admin/audit", s.listAudit)
+	mux.HandleFunc("GET /api/admin/retention", s.listRetention)
+	mux.HandleFunc("POST /api/admin/retention/purge", s.purgeRoot)
 	mux.HandleFunc("GET /api/history/{rec...}", s.history)
+	mux.HandleFunc("GET /api/reports", s.reports)
 	mux.HandleFunc("GET /api/export", s.export)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-	mux.HandleFunc("GET /api/reports", s.reports)
 		writeAPIError(w, http.StatusNotFound, "not_found", "没有这个接口。", "No such API.")
 	})
 	mux.Handle("/", newPWA(s.assets))

@@ -14,8 +14,9 @@ import (
 // saying how many changes to how many records (each change itself, with its
 // author, device and time, stays in the sync log, which /api/history shows
 // per record), and a copy of every audit record a tablet pushed — a full ID
-// number seen, a person's data printed or saved, perhaps offline days ago —
-// so that the audit page lists them with the server's own. The copy takes
+// number seen, a person's data printed or saved, a case file printed
+// (print_case_file, listed as tablet_print_case_file), perhaps offline days
+// ago — so that the audit page lists them with the server's own. The copy takes
 // its time, action, target and detail from the record and the user and
 // device from the connection that pushed it, never from what the record
 // claims.

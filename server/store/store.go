@@ -101,6 +101,17 @@ type Tx interface {
 	// Append adds e to the log; e.Seq must be LastSeq()+1. It also records
 	// e.Op as applied with e.Seq and raises the op's device counter.
 	Append(e sync.Entry) error
+	// ScrubLog erases the values of the log entries of recs: each entry
+	// keeps its sequence, op, record, field, HLC, author and base, and its
+	// value becomes Blank(field), so sequences, device counters and
+	// applied ops stay as they were, and a device that pulls the entry
+	// merges a blank. It returns the entries whose value it changed, as
+	// they were (in sequence order), so that the caller can also drop what
+	// those values were indexed under; scrubbing again changes nothing and
+	// returns none. The merged state is left alone: the caller writes the
+	// blanks there as changes of their own (sync.Log.ServerEdits), later
+	// than every scrubbed one, so that devices learn of them.
+	ScrubLog(recs []sync.RecID) (scrubbed []sync.Entry, err error)
 	// SetDeviceCounter raises a device's counter to counter (never lowers
 	// it): ops the server refused count as seen too, so the next op is not
 	// taken for a gap. It does not make an op look applied.
@@ -149,4 +160,17 @@ type Tx interface {
 	// DropPartial removes a user's upload of sha; removing none is not an
 	// error.
 	DropPartial(user, sha string) error
+	// DeleteBlob removes the complete blob sha (its bytes and its
+	// uploaders) and every user's upload of sha in progress. ok reports
+	// whether the complete blob was there; removing none is not an error.
+	DeleteBlob(sha string) (ok bool, err error)
+}
+
+// Blank is the value Tx.ScrubLog leaves in a log entry of field: true for
+// a tombstone (the record stays deleted), null for any other field.
+func Blank(field string) string {
+	if field == sync.FieldDeleted {
+		return sync.ValueTrue
+	}
+	return sync.ValueNull
 }

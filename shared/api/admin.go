@@ -115,3 +115,36 @@ type FieldChange struct {
 	At     time.Time `json:"at"` // the change's hybrid logical clock, as wall time
 	Device string    `json:"device"`
 }
+
+// RetentionRoot is an archived file whose retention period has run out, as
+// GET /api/admin/retention lists them (administrators: the files of the
+// users they manage, oldest expiry first). POST /api/admin/retention/purge
+// (PurgeRequest → PurgeResult) purges one.
+type RetentionRoot struct {
+	ID         string `json:"id"`
+	Type       string `json:"type"`
+	Title      string `json:"title"`
+	Worker     string `json:"worker"` // user id it is assigned to
+	WorkerName string `json:"worker_name"`
+	Class      string `json:"class"`    // retention class (model.RetentionClass): long, short…
+	Years      int    `json:"years"`    // the class's period
+	End        string `json:"end"`      // YYYY-MM-DD the period counts from (a case's closing date)
+	Expires    string `json:"expires"`  // YYYY-MM-DD, the first day it may be purged
+	Archived   string `json:"archived"` // YYYY-MM-DD
+	Records    int    `json:"records"`  // records in the file, the root included
+}
+
+// PurgeRequest is the body of POST /api/admin/retention/purge. Confirm is
+// what the administrator typed to confirm: the file's title exactly (its
+// id when it has no title).
+type PurgeRequest struct {
+	Root    string `json:"root"`
+	Confirm string `json:"confirm"`
+}
+
+// PurgeResult is the answer to a purge: the file's records were blanked and
+// deleted, it left every device's scope, and the audit trail says so.
+type PurgeResult struct {
+	Root    string `json:"root"`
+	Records int    `json:"records"`
+}

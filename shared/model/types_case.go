@@ -15,6 +15,9 @@ func caseTypes() []*Type {
 			fld("worker", KindUser, "负责社工", "Social worker", required()),
 			fld("opened", KindDate, "开案日期", "Opened", required(), past()),
 			fld("division", KindText, "行政区划", "Division", maxLen(12), division()),
+			// Set by archiving a closed case (retention.go), cleared by a
+			// supervisor's un-archiving; while set the case is read-only.
+			fld(FieldArchived, KindDate, "归档日期", "Archived", past()),
 		)),
 		childType(TypeIntake, "接案登记表", "Intake", inCase,
 			fld("date", KindDate, "接案日期", "Date", required(), past()),
@@ -53,10 +56,10 @@ func caseTypes() []*Type {
 			fld("method", KindCode, "服务方法", "Method", codes(ListMethod)),
 			fld("responsible", KindUser, "负责人", "Responsible"),
 			fld("due", KindDate, "完成期限", "Due"),
+			fld("attainment", KindCode, "达成情况", "Attainment", codes(ListAttainment)),
 		),
 		childType(TypeServiceRecord, "服务记录", "Service record", inCase,
 			fld("date", KindDate, "服务日期", "Date", required(), past()),
-			fld("attainment", KindCode, "达成情况", "Attainment", codes(ListAttainment)),
 			fld("start", KindTime, "开始时间", "Start", required()),
 			fld("end", KindTime, "结束时间", "End"),
 			fld("place", KindCode, "服务地点", "Place", required(), codes(ListPlace)),

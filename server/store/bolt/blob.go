@@ -3,6 +3,7 @@ package bolt
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"time"
@@ -191,6 +192,68 @@ func (t *tx) FinishBlob(user, sha string) (bool, error) {
 		return false, err
 	}
 	return true, t.DropPartial(user, sha)
+}
+
+// DeleteBlob implements store.Tx. Uploads in progress are keyed by user
+// first: it reads every one (there are at most a few dozen per user).
+func (t *tx) DeleteBlob(sha string) (bool, error) {
+	_, had, err := t.BlobSize(sha)
+	if err != nil || sha == "" {
+		return false, err
+	}
+	if err := t.deletePrefix(bBlobs, appendPrefixed(nil, sha)); err != nil {
+		return false, err
+	}
+	if err := t.deletePrefix(bBlobUsers, appendPrefixed(nil, sha)); err != nil {
+		return false, err
+	}
+	sizes, err := t.bucket(bBlobSizes)
+	if err != nil {
+		return false, err
+	}
+	if err := sizes.Delete([]byte(sha)); err != nil {
+		return false, err
+	}
+	pb, err := t.bucket(bPartials)
+	if err != nil {
+		return false, err
+	}
+	var users []string
+	c := pb.Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		n, i := binary.Uvarint(k)
+		if i <= 0 || n > uint64(len(k)-i) {
+			return false, fmt.Errorf("upload key %x: %w", k, ErrCorrupt)
+		}
+		if string(k[i+int(n):]) == sha {
+			users = append(users, string(k[i:i+int(n)]))
+		}
+	}
+	for _, u := range users {
+		if err := t.DropPartial(u, sha); err != nil {
+			return false, err
+		}
+	}
+	return had, nil
+}
+
+// deletePrefix deletes every key of bucket i that starts with p.
+func (t *tx) deletePrefix(i int, p []byte) error {
+	b, err := t.bucket(i)
+	if err != nil {
+		return err
+	}
+	var keys [][]byte
+	c := b.Cursor()
+	for k, _ := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, _ = c.Next() {
+		keys = append(keys, bytes.Clone(k))
+	}
+	for _, k := range keys {
+		if err := b.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // DropPartial implements store.Tx.

@@ -53,6 +53,25 @@ func decodeEntry(seq uint64, b []byte) (sync.Entry, error) {
 	return e, nil
 }
 
+// entryRec returns the record of an encoded log entry (a slice of b)
+// without decoding the rest; ok is false when b is too short to hold one.
+func entryRec(b []byte) (rec []byte, ok bool) {
+	n, i := binary.Uvarint(b) // the op's device
+	if i <= 0 || n > uint64(len(b)-i) {
+		return nil, false
+	}
+	b = b[i+int(n):]
+	if _, i = binary.Uvarint(b); i <= 0 { // its counter
+		return nil, false
+	}
+	b = b[i:]
+	n, i = binary.Uvarint(b)
+	if i <= 0 || n > uint64(len(b)-i) {
+		return nil, false
+	}
+	return b[i : i+int(n)], true
+}
+
 // maxFieldStateSize bounds the encoded size of f.
 func maxFieldStateSize(f *sync.FieldState) int {
 	return len(f.Value) + len(f.Op.Device) + len(f.By) + 5*binary.MaxVarintLen64 + 8

@@ -248,6 +248,57 @@ func (t *tx) Append(e sync.Entry) error {
 	return nil
 }
 
+// ScrubLog implements store.Tx. There is no index from a record to its
+// log entries, so it reads the whole log once, decoding only the record of
+// each entry (about 25 ms for 200,000 entries, BenchmarkScrubLog), and
+// rewrites each entry to scrub under its sequence. bbolt frees the pages
+// that held the old values: their bytes stay in the file until those pages
+// are reused, or DB.WipeFree overwrites them.
+func (t *tx) ScrubLog(recs []sync.RecID) ([]sync.Entry, error) {
+	if len(recs) == 0 {
+		return nil, nil
+	}
+	want := make(map[sync.RecID]bool, len(recs))
+	for _, r := range recs {
+		want[r] = true
+	}
+	b, err := t.bucket(bLog)
+	if err != nil {
+		return nil, err
+	}
+	var out []sync.Entry
+	c := b.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		rec, ok := entryRec(v)
+		if !ok {
+			return nil, fmt.Errorf("log entry %x: %w", k, ErrCorrupt)
+		}
+		if !want[sync.RecID(rec)] {
+			continue
+		}
+		seq, ok := beUint64(k)
+		if !ok {
+			return nil, fmt.Errorf("log key %x: %w", k, ErrCorrupt)
+		}
+		e, err := decodeEntry(seq, v)
+		if err != nil {
+			return nil, err
+		}
+		if e.Value != store.Blank(e.Field) {
+			out = append(out, e)
+		}
+	}
+	// Written once the cursor is done: a Put moves the cursor's pages.
+	for _, e := range out {
+		e.Value = store.Blank(e.Field)
+		t.key = appendSeq(t.key[:0], e.Seq)
+		if err := b.Put(t.key, t.keep(appendEntry(t.value(maxEntrySize(&e)), &e))); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // mark adds (on) or removes the key lp(a) b of bucket i, writing only when
 // that changes something.
 func (t *tx) mark(i int, a, b string, on bool) error {

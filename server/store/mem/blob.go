@@ -120,6 +120,19 @@ func (t *tx) FinishBlob(user, sha string) (bool, error) {
 	return true, nil
 }
 
+// DeleteBlob implements store.Tx.
+func (t *tx) DeleteBlob(sha string) (bool, error) {
+	_, had := t.d.blobs[sha]
+	del(t, t.d.blobs, sha)
+	del(t, t.d.blobUsers, sha)
+	for k := range t.d.partials {
+		if k.sha == sha {
+			del(t, t.d.partials, k)
+		}
+	}
+	return had, nil
+}
+
 // DropPartial implements store.Tx.
 func (t *tx) DropPartial(user, sha string) error {
 	del(t, t.d.partials, partialKey{user, sha})

@@ -79,6 +79,33 @@ func (t *tx) Append(e sync.Entry) error {
 	return nil
 }
 
+// ScrubLog implements store.Tx.
+func (t *tx) ScrubLog(recs []sync.RecID) ([]sync.Entry, error) {
+	want := make(set, len(recs))
+	for _, r := range recs {
+		want[r] = struct{}{}
+	}
+	var out []sync.Entry
+	d := t.d
+	for i := range d.log {
+		e := &d.log[i]
+		if _, ok := want[e.Rec]; !ok {
+			continue
+		}
+		blank := store.Blank(e.Field)
+		if e.Value == blank {
+			continue
+		}
+		out = append(out, *e)
+		old := e.Value
+		// Entries appended later are gone by the time this runs (the undo
+		// log runs backwards), so d.log is the array that holds entry i.
+		t.undo = append(t.undo, func() { d.log[i].Value = old })
+		e.Value = blank
+	}
+	return out, nil
+}
+
 // SetDeviceCounter raises the device's counter to counter (never lowers
 // it), for ops the server saw and refused. It is not in store.Tx yet; the
 // server's push path uses it.

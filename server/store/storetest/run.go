@@ -42,6 +42,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ApplyRolledBack", testApplyRolledBack},
 		{"Blobs", testBlobs},
 		{"BlobsRollback", testBlobsRollback},
+		{"ScrubLog", testScrubLog},
+		{"DeleteBlob", testDeleteBlob},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

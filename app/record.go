@@ -57,6 +57,7 @@ type recordPage struct {
 	recs     []*sync.Record    // the case's records
 	stage    string
 	loaded   bool
+	fresh    bool // navigated here: the first load's controls are cleared of stale text (clearStale)
 	problems map[string]string
 	msg      string
 	notes    []string   // reminders after a save (late entry, possible duplicate)
@@ -86,7 +87,7 @@ func (p *recordPage) OnMount(ctx goapp.Context) {
 
 func (p *recordPage) OnNav(ctx goapp.Context) {
 	q := ctx.Page().URL().Query()
-	*p = recordPage{Compo: p.Compo, page: p.page, sync: p.sync}
+	*p = recordPage{Compo: p.Compo, page: p.page, sync: p.sync, fresh: true}
 	if typ := q.Get("new"); typ != "" {
 		p.typ, p.isNew = typ, true
 		p.root = sync.RecID(q.Get("case"))
@@ -177,8 +178,47 @@ func (p *recordPage) load(ctx goapp.Context) {
 					p.parent = sync.RecID(s)
 				}
 			}
+			if p.fresh {
+				p.fresh = false
+				ctx.Defer(p.clearStale)
+			}
 		})
 	})
+}
+
+// clearStale empties the text controls of the fields that have no value,
+// once, after the first render of a record navigated to. go-app drops an
+// empty value attribute instead of setting the control's value, so a
+// control reused from the page before (the same field at the same place:
+// a group's name, then its new member's) would keep the text it showed,
+// and the worker could save it without noticing.
+func (p *recordPage) clearStale(goapp.Context) {
+	typ, ok := registry.Type(p.typ)
+	if !ok {
+		return
+	}
+	vals := p.values()
+	doc := goapp.Window().Get("document")
+	for i := range typ.Fields {
+		name := typ.Fields[i].Name
+		if vals[name] != "" {
+			continue
+		}
+		el := doc.Call("getElementById", formID("f-", name))
+		if !el.Truthy() {
+			continue
+		}
+		switch el.Get("tagName").String() {
+		case "INPUT", "TEXTAREA":
+			switch el.Get("type").String() {
+			case "checkbox", "radio", "file":
+				continue
+			}
+			if el.Get("value").String() != "" {
+				el.Set("value", "")
+			}
+		}
+	}
 }
 
 // values returns what the form starts from: the record's values, or a new

@@ -67,6 +67,7 @@ func TestCaseFilePrintsToPDF(t *testing.T) {
 	if n := eval[int](t, tab, `document.querySelectorAll("#casefile img.jz-cf-signature").length`); n != 2 {
 		t.Errorf("%d signature images on the page, want 2 (the consent and the signatures block)", n)
 	}
+	waitFor(t, tab, 30*time.Second, "the signature images decoded", `[...document.querySelectorAll("#casefile img")].every(i => i.complete)`)
 	if bad := eval[[]string](t, tab, `[...document.querySelectorAll("#casefile img")].filter(i => !i.complete || i.naturalWidth !== 480).map(i => i.src.slice(0, 40))`); len(bad) > 0 {
 		t.Errorf("signature images not drawn: %v", bad)
 	}

@@ -109,6 +109,8 @@ func TestCommunityPhotoOffline(t *testing.T) {
 	if st[0] != size || st[1] <= 0 || st[1] >= size/2 {
 		t.Errorf("photo figures %v for a %d-byte picture", st, size)
 	}
+	// The object URL is set (data-shown) before the image is decoded.
+	waitFor(t, b, 30*time.Second, "the kept photo decoded", `document.querySelector("#photo-list img").complete && document.querySelector("#photo-list img").naturalWidth > 0`)
 	if w := eval[int](t, b, `document.querySelector("#photo-list img").naturalWidth`); w != 1600 {
 		t.Errorf("the kept photo is %d px wide, want 1600", w)
 	}

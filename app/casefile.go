@@ -375,21 +375,19 @@ func (cf *caseFile) value(l i18n.Lang, f *model.Field, v string) ui {
 			sep = ", "
 		}
 		return goapp.Text(orDash(strings.Join(names, sep)))
-	case f.Kind == model.KindUser:
-		return goapp.Text(shownValue(f, v, lang))
 	case f.Division:
 		if n := divisions.name(s); n != s && n != "" {
 			return goapp.Text(n + "（" + s + "）")
 		}
 	}
-	return goapp.Text(orDash(registry.Format(f, v, lang, false)))
+	return goapp.Text(orDash(shownValue(f, v, lang))) // users by name, codes by label
 }
 
 // localTime shows a stored UTC time (RFC 3339) as the tablet's local
 // time to the minute; anything else as it is.
 func localTime(s string) string {
 	if at, err := time.Parse(time.RFC3339, s); err == nil {
-		return at.Local().Format("2006-01-02 15:04")
+		return when(at)
 	}
 	return s
 }

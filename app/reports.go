@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -321,7 +322,7 @@ func (p *reportsPage) render(l i18n.Lang) ui {
 			}
 			head = append(head, goapp.H2().ID("rep-heading").Text(fmt.Sprintf(t(i18n.RepServerHeading), org)))
 		}
-		from, to := orText(p.rep.From, t(i18n.RepFirst)), orText(p.rep.To, t(i18n.RepLast))
+		from, to := cmp.Or(p.rep.From, t(i18n.RepFirst)), cmp.Or(p.rep.To, t(i18n.RepLast))
 		head = append(head, goapp.P().ID("rep-range").Class("jz-rep-range").Text(
 			fmt.Sprintf(t(i18n.RepRange), from, to)+" · "+fmt.Sprintf(t(i18n.RepAsOf), p.rep.Today)))
 		body = append(body, head...)
@@ -395,11 +396,4 @@ func (p *reportsPage) controls(l i18n.Lang) []ui {
 	out = append(out, goapp.Div().Class("jz-actions jz-rep-controls").Body(
 		goapp.Button().ID("rep-print").Type("button").Class("secondary").Text(t(i18n.RepPrint)).OnClick(p.onPrint)))
 	return out
-}
-
-func orText(s, otherwise string) string {
-	if s == "" {
-		return otherwise
-	}
-	return s
 }

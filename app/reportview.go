@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 
@@ -154,7 +155,7 @@ func repMonths(l i18n.Lang, lang string, months []report.Month) ui {
 			goapp.H3().Text(t(i18n.RepSvcMonth)),
 			goapp.P().ID("rep-months-none").Class("jz-empty").Text(t(i18n.RepNoServices)))
 	}
-	name := func(m string) string { return orText(m, t(i18n.RepNoDate)) }
+	name := func(m string) string { return cmp.Or(m, t(i18n.RepNoDate)) }
 	var totals []repRow
 	for _, m := range months {
 		totals = append(totals, countRow("month/"+m.Month, name(m.Month), m.Services, true))

@@ -37,16 +37,17 @@ type rec struct {
 }
 
 func (s *Server) newExportReader(tx store.ReadTx, caller store.User, req exportRequest) (*exportReader, error) {
-	list, err := tx.Users()
+	list, err := s.userList(tx)
 	if err != nil {
 		return nil, err
 	}
-	rd := &exportReader{tx: tx, reg: s.reg, caller: caller, users: map[string]store.User{}, req: req,
+	byID, err := s.userMap(tx)
+	if err != nil {
+		return nil, err
+	}
+	rd := &exportReader{tx: tx, reg: s.reg, caller: caller, users: byID, req: req,
 		roots: map[string][]sync.RecID{}, visible: map[sync.RecID]bool{}, ids: map[sync.RecID][]sync.RecID{},
 		recs: map[sync.RecID]*rec{}, full: map[sync.RecID]bool{}}
-	for _, u := range list {
-		rd.users[u.ID] = u
-	}
 	roots, err := visibleRoots(tx, caller, list)
 	if err != nil {
 		return nil, err

@@ -60,13 +60,13 @@ type metrics struct {
 	lastBackup  prometheus.Gauge
 }
 
-// defaultMetricsAllow is who may read /metrics when Config.MetricsAllow is
+// DefaultMetricsAllow is who may read /metrics when Config.MetricsAllow is
 // nil: this machine.
-var defaultMetricsAllow = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
+var DefaultMetricsAllow = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
 
 func newMetrics(s *Server, allow []netip.Prefix, token string) *metrics {
 	if allow == nil {
-		allow = defaultMetricsAllow
+		allow = DefaultMetricsAllow
 	}
 	m := &metrics{
 		reg:   prometheus.NewRegistry(),

@@ -106,16 +106,10 @@ func orgWithin(code string, users []store.User) bool {
 // reportRecords reads the records a report needs of the roots assigned to
 // owners.
 func reportRecords(tx store.ReadTx, owners []store.User) ([]*sync.Record, error) {
-	var roots []sync.RecID
-	for _, u := range owners {
-		rs, err := tx.Assigned(u.ID)
-		if err != nil {
-			return nil, err
-		}
-		roots = append(roots, rs...)
+	roots, err := rootsOf(tx, owners)
+	if err != nil {
+		return nil, err
 	}
-	slices.Sort(roots)
-	roots = slices.Compact(roots)
 	var recs []*sync.Record
 	for _, root := range roots {
 		ids, err := tx.RootRecords(root)

@@ -284,7 +284,7 @@ func (s *Server) listRetention(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		list, err := tx.Users()
+		list, err := s.userList(tx)
 		if err != nil {
 			return err
 		}
@@ -446,11 +446,6 @@ func (s *Server) purge(tx store.Tx, root sync.RecID, f file, users map[string]st
 		if err != nil {
 			return gone, err
 		}
-		if num, ok := sync.UnquoteJSON(fields["id_number"].Value); ok && rec.Type() == model.TypePerson && len(num) == 18 {
-			if err := tx.IndexKey(idKey(num), rec, false); err != nil {
-				return gone, err
-			}
-		}
 		names := make([]string, 0, len(fields))
 		for name, fs := range fields {
 			if name != sync.FieldDeleted && fs.Value != model.Null {
@@ -476,17 +471,15 @@ func (s *Server) purge(tx store.Tx, root sync.RecID, f file, users map[string]st
 	if gone.blobs, err = eraseIndexed(tx, old); err != nil {
 		return gone, err
 	}
-	for _, u := range slices.Sorted(maps.Keys(users)) {
-		assigned, err := tx.Assigned(u)
-		if err != nil {
+	owners, err := s.previousOwners(tx, root, nil)
+	if err != nil {
+		return gone, err
+	}
+	for _, u := range owners {
+		if err := tx.Assign(root, u, false); err != nil {
 			return gone, err
 		}
-		if _, found := slices.BinarySearch(assigned, root); found {
-			if err := tx.Assign(root, u, false); err != nil {
-				return gone, err
-			}
-			touched[root] = append(touched[root], u)
-		}
+		touched[root] = append(touched[root], u)
 	}
 	return gone, nil
 }

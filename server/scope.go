@@ -46,8 +46,13 @@ func visibleOwners(viewer store.User, users []store.User) []store.User {
 
 // visibleRoots returns, sorted, every root viewer may see.
 func visibleRoots(tx store.ReadTx, viewer store.User, users []store.User) ([]sync.RecID, error) {
+	return rootsOf(tx, visibleOwners(viewer, users))
+}
+
+// rootsOf returns, sorted, the roots assigned to owners.
+func rootsOf(tx store.ReadTx, owners []store.User) ([]sync.RecID, error) {
 	var roots []sync.RecID
-	for _, u := range visibleOwners(viewer, users) {
+	for _, u := range owners {
 		r, err := tx.Assigned(u.ID)
 		if err != nil {
 			return nil, err

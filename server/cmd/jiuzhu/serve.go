@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/netip"
 	"os"
 	"slices"
 	"time"
@@ -60,7 +59,7 @@ func parseServe(args []string, lookup lookupEnv, stderr io.Writer) (*serveOption
 	fs.StringVar(&o.tlsCert, "tls-cert", "", "serve HTTPS on --addr with this certificate `file` (PEM, with its chain); needs --tls-key")
 	fs.StringVar(&o.tlsKey, "tls-key", "", "the certificate's private key `file` (PEM)")
 	fs.StringVar(&o.redirect, "http-redirect", "", "with TLS, also listen on this `address` (e.g. :80) and send every request there to https")
-	o.metricsAllow.p = slices.Clone(defaultMetricsAllow)
+	o.metricsAllow.p = slices.Clone(server.DefaultMetricsAllow)
 	fs.Var(&o.metricsAllow, "metrics-allow", "`networks` (CIDR) or addresses, comma-separated, that may read /metrics without a token, or none;\nrequests relayed by a reverse proxy never qualify by address")
 	fs.StringVar(&o.metricsTokenFile, "metrics-token-file", "", "a `file` holding a bearer token with which /metrics may be read from anywhere")
 	fs.Usage = func() {
@@ -98,9 +97,6 @@ func parseServe(args []string, lookup lookupEnv, stderr io.Writer) (*serveOption
 	}
 	return o, -1
 }
-
-// defaultMetricsAllow is --metrics-allow's default: this machine.
-var defaultMetricsAllow = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	o, code := parseServe(args, os.LookupEnv, stderr)

@@ -30,6 +30,7 @@ type casesPage struct {
 	idx      *caseindex.Index
 	res      caseindex.Result
 	text     string
+	answered string // the search text the listed result answers (none until the index has loaded)
 	stage    string
 	category string
 	risk     string
@@ -81,6 +82,7 @@ func (p *casesPage) query() {
 		q.DueBy = time.Now().AddDate(0, 0, 7).Format(time.DateOnly)
 	}
 	p.res = p.idx.Query(q)
+	p.answered = p.text
 }
 
 // onSearch follows the search box and the filters. The values are read
@@ -188,7 +190,7 @@ func (p *casesPage) render(l i18n.Lang) ui {
 				goapp.Span().Text(t(i18n.CasesDueWeek)),
 			),
 		),
-		goapp.P().ID("case-count").Class("jz-hint").Attr("aria-live", "polite").DataSet("q", p.text).Text(fmt.Sprintf(t(i18n.CasesCount), p.res.Total)),
+		goapp.P().ID("case-count").Class("jz-hint").Attr("aria-live", "polite").DataSet("q", p.answered).Text(fmt.Sprintf(t(i18n.CasesCount), p.res.Total)),
 	}
 	if len(items) == 0 {
 		body = append(body, goapp.P().Class("jz-empty").Text(t(i18n.SectionEmpty)))

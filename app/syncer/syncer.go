@@ -127,10 +127,19 @@ func (r *runner) connected(ctx context.Context) error {
 	}
 	defer conn.CloseNow()
 	r.report(ctx, Syncing, "")
-	if _, err := r.cfg.Session.Sync(ctx, conn); err != nil {
+	rep, err := r.cfg.Session.Sync(ctx, conn)
+	if err != nil {
 		return err
 	}
 	for {
+		// A poke that came during the round may be for changes the server
+		// committed after it answered the last pull: go again now rather
+		// than wait for a poke that was already spent.
+		for rep.Poked {
+			if rep, err = r.cfg.Session.Resync(ctx, conn); err != nil {
+				return err
+			}
+		}
 		r.synced, r.last = true, r.cfg.Now()
 		r.report(ctx, UpToDate, "")
 		wait, cancel := context.WithTimeout(ctx, r.cfg.Refresh)
@@ -149,7 +158,7 @@ func (r *runner) connected(ctx context.Context) error {
 			return err
 		}
 		r.report(ctx, Syncing, "")
-		if _, err := r.cfg.Session.Resync(ctx, conn); err != nil {
+		if rep, err = r.cfg.Session.Resync(ctx, conn); err != nil {
 			return err
 		}
 	}

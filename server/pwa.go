@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	_ "embed"
+	"log/slog"
 	"net/http"
 	"regexp"
 	"slices"
@@ -47,6 +48,7 @@ func cachedFiles(a *web.Assets) []string {
 type pwa struct {
 	goapp  *goapp.Handler
 	assets *web.Assets
+	appJS  []byte // go-app's /app.js with Jiuzhu's wasm fetch (web.RewriteLoader)
 }
 
 // routesRegistered guards app.Register, which fills go-app's global route
@@ -61,7 +63,7 @@ func registerRoutes() {
 	}
 }
 
-func newPWA(a *web.Assets) *pwa {
+func newPWA(a *web.Assets, log *slog.Logger) *pwa {
 	registerRoutes()
 	zh := func(k i18n.Key) string { return i18n.T(i18n.ZH, k) }
 	h := &goapp.Handler{
@@ -89,7 +91,15 @@ func newPWA(a *web.Assets) *pwa {
 	if n := a.WasmSize(); n > 0 {
 		h.WasmContentLength = strconv.FormatInt(n, 10)
 	}
-	return &pwa{goapp: h, assets: a}
+	p := &pwa{goapp: h, assets: a}
+	rec := &pageRecorder{header: http.Header{}, status: http.StatusOK}
+	req, _ := http.NewRequest(http.MethodGet, "/app.js", nil) // a constant, valid URL
+	h.ServeHTTP(rec, req)
+	var ok bool
+	if p.appJS, ok = web.RewriteLoader(rec.body.Bytes(), "/web/app.wasm"); !ok {
+		log.Warn("go-app's app.js has no fetchWithProgress call to replace: serving it unchanged (the app starts, more slowly)")
+	}
+	return p
 }
 
 func (p *pwa) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -105,6 +115,13 @@ func (p *pwa) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("User-agent: *\nDisallow: /\n"))
 	case path == "/sitemap.xml" || path == "/ads.txt":
 		http.NotFound(w, r)
+	case path == "/app.js":
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-cache")
+		w.Header().Set("Content-Length", strconv.Itoa(len(p.appJS)))
+		if r.Method != http.MethodHead {
+			w.Write(p.appJS)
+		}
 	case goappFile(path):
 		p.goapp.ServeHTTP(w, r)
 	case app.IsRoute(path):

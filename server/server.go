@@ -173,7 +173,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, http.StatusNotFound, "not_found", "没有这个接口。", "No such API.")
 	})
-	mux.Handle("/", newPWA(s.assets))
+	mux.Handle("/", newPWA(s.assets, s.log))
 	return mux
 }
 

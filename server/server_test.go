@@ -277,3 +277,14 @@ func TestParseAcceptEncodingIgnoresJunk(t *testing.T) {
 		}
 	}
 }
+
+// /app.js is go-app's loader with Jiuzhu's wasm fetch (web/loader.go), which
+// the pinned go-app version must still allow.
+func TestAppJSHasJiuzhuLoader(t *testing.T) {
+	t.Parallel()
+	_, ts := newTestServer(t, webFS(t, true))
+	_, js := get(t, ts.URL+"/app.js")
+	if !strings.Contains(string(js), `jiuzhuFetchWasm("/web/app.wasm", showProgress)`) || strings.Contains(string(js), `fetchWithProgress("/web/app.wasm"`) {
+		t.Errorf("app.js does not fetch app.wasm with Jiuzhu's loader:\n%s", js)
+	}
+}

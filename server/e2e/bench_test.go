@@ -45,6 +45,9 @@ func BenchmarkLoad(b *testing.B) {
 	}{
 		{"jiuzhu", func() (*proc, error) { return tryStartServer(b.TempDir(), "127.0.0.1:0") }},
 		{"minimal", func() (*proc, error) { return startProc(minimalBin, "--addr", "127.0.0.1:0", "--web", minimalWeb) }},
+		{"minimal-loader", func() (*proc, error) {
+			return startProc(minimalBin, "--addr", "127.0.0.1:0", "--web", minimalWeb, "--loader", "jiuzhu")
+		}},
 	}
 	const rounds = 3
 	results := map[string]*loadTimes{}
@@ -62,19 +65,25 @@ func BenchmarkLoad(b *testing.B) {
 			}
 		}
 	}
-	j, m := results["jiuzhu"], results["minimal"]
+	j, m, ml := results["jiuzhu"], results["minimal"], results["minimal-loader"]
 	jf, jr, mf, mr := median(j.first), median(j.repeat), median(m.first), median(m.repeat)
+	lf, lr := median(ml.first), median(ml.repeat)
 	b.ReportMetric(jf, "jiuzhu-first-ms")
 	b.ReportMetric(jr, "jiuzhu-repeat-ms")
 	b.ReportMetric(mf, "minimal-first-ms")
 	b.ReportMetric(mr, "minimal-repeat-ms")
+	b.ReportMetric(lf, "minimal-loader-first-ms")
+	b.ReportMetric(lr, "minimal-loader-repeat-ms")
 	b.ReportMetric(jf/mf, "first-ratio")
 	b.ReportMetric(jr/mr, "repeat-ratio")
-	fmt.Printf("\n| load to interactive, CPU 4× (median of %d) | Jiuzhu | minimal go-app | ratio | goal |\n", len(j.first))
-	fmt.Println("|---|---:|---:|---:|---:|")
-	fmt.Printf("| first load | %.0f ms | %.0f ms | %.2f× | ≤ 1.5× |\n", jf, mf, jf/mf)
-	fmt.Printf("| repeat load, offline | %.0f ms | %.0f ms | %.2f× | ≤ 1.5× |\n", jr, mr, jr/mr)
-	fmt.Printf("samples (ms): jiuzhu first %v repeat %v; minimal first %v repeat %v\n\n", round(j.first), round(j.repeat), round(m.first), round(m.repeat))
+	b.ReportMetric(jf/lf, "first-ratio-same-loader")
+	b.ReportMetric(jr/lr, "repeat-ratio-same-loader")
+	fmt.Printf("\n| load to interactive, CPU 4× (median of %d) | Jiuzhu | minimal go-app | ratio | minimal, Jiuzhu's loader | ratio | goal |\n", len(j.first))
+	fmt.Println("|---|---:|---:|---:|---:|---:|---:|")
+	fmt.Printf("| first load | %.0f ms | %.0f ms | %.2f× | %.0f ms | %.2f× | ≤ 1.5× |\n", jf, mf, jf/mf, lf, jf/lf)
+	fmt.Printf("| repeat load, offline | %.0f ms | %.0f ms | %.2f× | %.0f ms | %.2f× | ≤ 1.5× |\n", jr, mr, jr/mr, lr, jr/lr)
+	fmt.Printf("samples (ms): jiuzhu first %v repeat %v; minimal first %v repeat %v; minimal with Jiuzhu's loader first %v repeat %v\n\n",
+		round(j.first), round(j.repeat), round(m.first), round(m.repeat), round(ml.first), round(ml.repeat))
 }
 
 // measureLoad starts the app's server, loads it in a fresh browser with the

@@ -2,8 +2,10 @@ package e2e
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -21,6 +23,7 @@ func TestPWAOffline(t *testing.T) {
 	ctx, stopBrowser := newBrowser(t, profile)
 
 	t.Log("first visit: log in online, then the home page renders in Chinese")
+	onNewDocument(t, ctx, loaderLabels)
 	navigate(t, ctx, srv.URL+"/")
 	waitFor(t, ctx, 60*time.Second, "the login form in Chinese", `document.getElementById("page-title") && document.getElementById("page-title").textContent === "登录"`)
 	logIn(t, ctx, "wang", "wrong-password")
@@ -31,6 +34,10 @@ func TestPWAOffline(t *testing.T) {
 		t.Errorf("html lang = %q", lang)
 	}
 	waitFor(t, ctx, 20*time.Second, "the status to say synced", `document.getElementById("net-status").textContent.startsWith("已同步")`)
+	// Over the network the loader counts app.wasm's bytes as they come.
+	if got := eval[[]string](t, ctx, `window.__jzLabels`); !slices.ContainsFunc(got, midway) {
+		t.Errorf("the first load's progress went %q; want a step between 0%% and 100%%", got)
+	}
 
 	t.Log("the service worker installs and precaches local URLs only")
 	waitFor(t, ctx, 60*time.Second, "the service worker to control the page", `navigator.serviceWorker.controller !== null`)
@@ -73,6 +80,10 @@ func TestPWAOffline(t *testing.T) {
 	}
 	reload(t, ctx)
 	unlock(t, ctx, "wrong-password")
+	// From the service worker's cache the file is local: no counting.
+	if got := eval[[]string](t, ctx, `window.__jzLabels`); slices.ContainsFunc(got, midway) || !slices.Contains(got, "正在加载 100%") {
+		t.Errorf("the offline start's progress went %q; want straight to 100%%", got)
+	}
 	waitFor(t, ctx, 30*time.Second, "the offline wrong-password message", `document.getElementById("login-message") && document.getElementById("login-message").textContent.includes("密码错误")`)
 	unlock(t, ctx, "a-long-password")
 	appShows(t, ctx, "欢迎使用救助社工")
@@ -119,6 +130,24 @@ func TestPWAOffline(t *testing.T) {
 	if sw := eval[string](t, ctx, `fetch("/app-worker.js").then((r) => r.text())`); !strings.Contains(sw, version2) {
 		t.Errorf("the page's worker is not the new version")
 	}
+}
+
+// loaderLabels keeps, in window.__jzLabels, every text go-app's loader label
+// shows while app.wasm loads.
+const loaderLabels = `(() => {
+  window.__jzLabels = [];
+  new MutationObserver(() => {
+    const l = document.getElementById("app-wasm-loader-label");
+    if (l && window.__jzLabels[window.__jzLabels.length - 1] !== l.textContent) window.__jzLabels.push(l.textContent);
+  }).observe(document, { childList: true, subtree: true, characterData: true });
+})();`
+
+// midway reports whether a loader label shows a percentage strictly between
+// 0 and 100.
+func midway(label string) bool {
+	var p int
+	_, err := fmt.Sscanf(label, "正在加载 %d%%", &p)
+	return err == nil && p > 0 && p < 100
 }
 
 // On Apple browsers there is no install prompt: the install button explains

@@ -35,12 +35,19 @@ PASS
 
 func TestRowsAndVerdicts(t *testing.T) {
 	b := &bench{}
-	b.loadRows(map[string]float64{"jiuzhu-first-ms": 3000, "minimal-first-ms": 2000, "jiuzhu-repeat-ms": 2000, "minimal-repeat-ms": 1000})
-	if len(b.rows) != 2 || b.rows[0].met != met || b.rows[0].ratio != "1.50×" {
+	b.loadRows(map[string]float64{"jiuzhu-first-ms": 3000, "minimal-first-ms": 2000, "jiuzhu-repeat-ms": 2000, "minimal-repeat-ms": 1000,
+		"minimal-loader-first-ms": 2500, "minimal-loader-repeat-ms": 1600})
+	if len(b.rows) != 4 || b.rows[0].met != met || b.rows[0].ratio != "1.50×" {
 		t.Fatalf("first load row: %+v", b.rows)
 	}
-	if b.rows[1].met != notMet || b.rows[1].ratio != "2.00×" {
-		t.Errorf("repeat load 2× should not meet ≤ 1.5×: %+v", b.rows[1])
+	if b.rows[1].met != met || b.rows[1].ratio != "1.20×" || !strings.Contains(b.rows[1].baseline, "2500 ms") {
+		t.Errorf("first load against the same loader: %+v", b.rows[1])
+	}
+	if b.rows[2].met != notMet || b.rows[2].ratio != "2.00×" {
+		t.Errorf("repeat load 2× should not meet ≤ 1.5×: %+v", b.rows[2])
+	}
+	if b.rows[3].met != met || b.rows[3].ratio != "1.25×" {
+		t.Errorf("repeat load against the same loader: %+v", b.rows[3])
 	}
 	b.rows = nil
 	b.deviceRows(map[string]float64{"keystroke-ms": 120, "keystroke-small-ms": 100})

@@ -126,6 +126,7 @@ func (p *casesPage) onCreate(ctx goapp.Context, e goapp.Event) {
 	if sess == nil || title == "" {
 		return
 	}
+	p.msg = "" // no earlier "saved" while this one is under way
 	ctx.Async(func() {
 		id := newRecID(model.TypeCase)
 		_, err := sess.Edit(context.Background(), me,
@@ -134,6 +135,9 @@ func (p *casesPage) onCreate(ctx goapp.Context, e goapp.Event) {
 			sync.Edit{Rec: id, Field: "worker", Value: model.Str(me)},
 			sync.Edit{Rec: id, Field: "opened", Value: model.Date(time.Now())},
 		)
+		if err == nil {
+			theDevice.Kick() // see saveEdits
+		}
 		ctx.Dispatch(func(ctx goapp.Context) {
 			if err != nil {
 				p.msg = saveError(l, err)
@@ -143,7 +147,6 @@ func (p *casesPage) onCreate(ctx goapp.Context, e goapp.Event) {
 			if el := goapp.Window().GetElementByID("case-title"); el.Truthy() {
 				el.Set("value", "")
 			}
-			theDevice.Kick()
 			p.load(ctx)
 		})
 	})
@@ -164,6 +167,10 @@ func (p *casesPage) render(l i18n.Lang) ui {
 	items := make([]ui, 0, len(p.res.Rows))
 	for _, c := range p.res.Rows {
 		items = append(items, caseItem(l, lang, c))
+	}
+	count := fmt.Sprintf(t(i18n.CasesCount), p.res.Total)
+	if p.idx == nil {
+		count = t(i18n.AppLoading) + "…"
 	}
 	body := []ui{
 		goapp.H1().ID("page-title").Text(t(i18n.NavCases)),
@@ -190,11 +197,13 @@ func (p *casesPage) render(l i18n.Lang) ui {
 				goapp.Span().Text(t(i18n.CasesDueWeek)),
 			),
 		),
-		goapp.P().ID("case-count").Class("jz-hint").Attr("aria-live", "polite").DataSet("q", p.answered).Text(fmt.Sprintf(t(i18n.CasesCount), p.res.Total)),
+		goapp.P().ID("case-count").Class("jz-hint").Attr("aria-live", "polite").DataSet("q", p.answered).Text(count),
 	}
-	if len(items) == 0 {
+	switch {
+	case p.idx == nil: // not "0 cases" while the index loads
+	case len(items) == 0:
 		body = append(body, goapp.P().Class("jz-empty").Text(t(i18n.SectionEmpty)))
-	} else {
+	default:
 		body = append(body, goapp.Ul().ID("case-list").Class("jz-rows").Body(items...))
 		if p.res.Total > len(p.res.Rows) {
 			body = append(body, goapp.Button().ID("case-more").Class("secondary").
@@ -290,12 +299,16 @@ func saveEdits(ctx goapp.Context, l i18n.Lang, edits []sync.Edit, msg *string, s
 	}
 	ctx.Async(func() {
 		_, err := sess.Edit(context.Background(), me, edits...)
+		if err == nil {
+			// Here, not in the dispatch: a worker who taps away at once
+			// removes the page, and go-app drops its dispatches.
+			theDevice.Kick()
+		}
 		ctx.Dispatch(func(ctx goapp.Context) {
 			if err != nil {
 				*msg = saveError(l, err)
 				return
 			}
-			theDevice.Kick()
 			saved(ctx)
 		})
 	})

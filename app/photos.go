@@ -201,12 +201,12 @@ func (p *recordPage) onPhoto(ctx goapp.Context, e goapp.Event) {
 			return
 		}
 		stored := time.Since(start)
+		theDevice.Kick() // see saveEdits
+		theUploader.kick()
 		goapp.Log(fmt.Sprintf("jiuzhu: photo %d → %d bytes, resized in %d ms, stored in %d ms", size, len(data), resized.Milliseconds(), stored.Milliseconds()))
 		ctx.Dispatch(func(ctx goapp.Context) {
 			p.photoMsg = i18n.T(l, i18n.PhotoSaved)
 			p.photoStats = fmt.Sprintf("%d %d %d %d", size, len(data), resized.Milliseconds(), stored.Milliseconds())
-			theDevice.Kick()
-			theUploader.kick()
 			p.load(ctx)
 		})
 	})

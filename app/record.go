@@ -60,6 +60,8 @@ type recordPage struct {
 	fresh    bool // navigated here: the first load's controls are cleared of stale text (clearStale)
 	problems map[string]string
 	msg      string
+	saves    int        // saves completed on this page (data-saves on the message: what a save waits for)
+	attTaps  int        // attendance taps on this page (a load read before one must not undo it)
 	notes    []string   // reminders after a save (late entry, possible duplicate)
 	dup      string     // while typing: another case whose client has this ID number
 	dupID    sync.RecID // that case's client
@@ -134,6 +136,10 @@ func (p *recordPage) load(ctx goapp.Context) {
 		return
 	}
 	id, root := p.id, p.root
+	// Attendance read while a tap was being saved, or before a tap since,
+	// may not have it: such a load keeps the grid as the taps left it (the
+	// save's own load follows).
+	taps, attSettled := p.attTaps, p.att == nil || len(p.att.saving) == 0
 	ctx.Async(func() {
 		c := context.Background()
 		if root == "" { // an existing record: its case is its root
@@ -170,7 +176,9 @@ func (p *recordPage) load(ctx goapp.Context) {
 				return
 			}
 			p.root, p.recs, p.stage, p.loaded, p.onTablet, p.others = root, recs, stage, true, onTablet, others
-			p.att = takenAttendance(p.id, recs)
+			if p.att == nil || p.attTaps == taps && attSettled {
+				p.att = takenAttendance(p.id, recs)
+			}
 			if i := slices.IndexFunc(recs, func(r *sync.Record) bool { return r.ID == id }); i >= 0 {
 				p.rec, p.isNew = recs[i], false
 				if v, ok := p.rec.Get(model.FieldParent); ok {
@@ -348,8 +356,14 @@ func (p *recordPage) onSave(ctx goapp.Context, e goapp.Event) {
 		return
 	}
 	notes, merge := p.reminders(l, edits, today)
+	p.msg = "" // no earlier "saved" while this one is under way
+	id := p.id
 	saveEdits(ctx, l, edits, &p.msg, func(ctx goapp.Context) {
+		if p.id != id {
+			return // the worker has gone on to another record (go-app reused this page)
+		}
 		p.msg, p.notes, p.merge, p.isNew = i18n.T(l, i18n.CasesSaved), notes, merge, false
+		p.saves++
 		p.load(ctx)
 	})
 }
@@ -664,7 +678,7 @@ func (p *recordPage) render(l i18n.Lang) ui {
 		body = append(body, goapp.P().ID("record-dup").Class("jz-error").Attr("role", "status").Text(t(i18n.RecordDuplicate)+p.dup))
 	}
 	if p.msg != "" {
-		body = append(body, goapp.P().ID("record-msg").Attr("role", "status").Text(p.msg))
+		body = append(body, goapp.P().ID("record-msg").Attr("role", "status").DataSet("saves", p.saves).Text(p.msg))
 	}
 	for i, n := range p.notes {
 		body = append(body, goapp.P().ID("record-note-"+strconv.Itoa(i)).Class("jz-error").Text(n))

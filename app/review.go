@@ -170,13 +170,15 @@ func (p *reviewPage) resolve(ctx goapp.Context, c conflictView, value string) {
 	me, _ := theDevice.User()
 	ctx.Async(func() {
 		_, err := sess.Resolve(context.Background(), me, c.rec, value)
+		if err == nil {
+			theDevice.Kick() // see saveEdits
+		}
 		ctx.Dispatch(func(ctx goapp.Context) {
 			if err != nil {
 				p.msg = err.Error()
 				return
 			}
 			p.msg = i18n.T(langOf(p.lang), i18n.ReviewSaved)
-			theDevice.Kick()
 			p.load(ctx)
 		})
 	})

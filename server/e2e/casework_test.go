@@ -102,6 +102,7 @@ func TestCaseworkOffline(t *testing.T) {
 
 	t.Log("back online: tablet B shows the same case at the same stage")
 	startServer(t, data, srv.Addr)
+	backOnline(t, a, b)
 	waitFor(t, b, 60*time.Second, "the case on tablet B", caseListed("张秀英低保个案")+` && document.getElementById("case-list").innerText.includes("回访")`)
 	openInApp(t, b, `#case-list .jz-row[data-id="`+id+`"] a`)
 	waitFor(t, b, 30*time.Second, "the case page on B", `document.getElementById("case-stage-now") !== null && document.getElementById("case-stage-now").textContent.endsWith("回访") && document.querySelectorAll("#case-timeline li").length === 11`)
@@ -139,8 +140,10 @@ func saveRecord(t testing.TB, ctx context.Context, values map[string]string, che
 	for _, id := range checks {
 		eval[bool](t, ctx, fmt.Sprintf(`(() => { const el = document.getElementById(%q); if (!el.checked) el.click(); return true; })()`, id))
 	}
+	// The page counts its saves: an earlier save's "saved" is not this one's.
+	before := eval[int](t, ctx, `Number((document.getElementById("record-msg") || { dataset: {} }).dataset.saves || 0)`)
 	click(t, ctx, "record-save")
-	waitFor(t, ctx, 20*time.Second, "saved", `document.getElementById("record-msg") !== null && document.getElementById("record-msg").textContent === "已保存在本机。"`)
+	waitFor(t, ctx, 20*time.Second, "saved", fmt.Sprintf(`(() => { const m = document.getElementById("record-msg"); return m !== null && Number(m.dataset.saves) > %d && m.textContent === "已保存在本机。"; })()`, before))
 }
 
 // addRecord opens the case page's link to add a record of typ and fills

@@ -44,6 +44,7 @@ func TestTwoTabletsSameFieldConflict(t *testing.T) {
 
 	t.Log("the server is back: both tablets show one winner and the conflict")
 	startServer(t, data, srv.Addr)
+	backOnline(t, a, b)
 	shownTitle := func(tab context.Context) string {
 		waitFor(t, tab, 60*time.Second, "the conflict on the case page, without reloading",
 			`document.getElementById("case-conflict") !== null && document.getElementById("case-pending") === null`)

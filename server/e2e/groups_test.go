@@ -95,6 +95,7 @@ func TestGroupWorkAndSupervision(t *testing.T) {
 
 	t.Log("back online: both tablets show the union")
 	startServer(t, data, srv.Addr)
+	backOnline(t, a, a2)
 	for _, tab := range []context.Context{a, a2} {
 		waitFor(t, tab, 60*time.Second, "the union of both tablets' attendance", `document.getElementById("att-count").textContent === "出席 3 人，缺席 1 人，未点名 0 人"`)
 	}

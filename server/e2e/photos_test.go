@@ -120,6 +120,7 @@ func TestCommunityPhotoOffline(t *testing.T) {
 
 	t.Log("back online: the photo uploads")
 	startServer(t, data, srv.Addr)
+	backOnline(t, b)
 	waitFor(t, b, 60*time.Second, "the photo uploaded", `document.querySelector("#photo-list figure").dataset.upload === "uploaded"`)
 
 	t.Log("the supervisor sees the activity and its photo")

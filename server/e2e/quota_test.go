@@ -21,7 +21,14 @@ func TestFullTabletLosesNothing(t *testing.T) {
 	logIn(t, ctx, "wang", "a-long-password")
 	appShows(t, ctx, "个案")
 	waitFor(t, ctx, 60*time.Second, "the service worker's cache", `navigator.serviceWorker.controller !== null`)
-	time.Sleep(2 * time.Second) // let the precache and the first sync settle
+	// The precache and the first sync settle: synced, and the usage the same
+	// twice half a second apart.
+	waitFor(t, ctx, 30*time.Second, "the first sync", `document.getElementById("net-status").textContent.startsWith("已同步")`)
+	waitFor(t, ctx, 30*time.Second, "the storage use to settle", `(async () => {
+	  const a = (await navigator.storage.estimate()).usage;
+	  await new Promise((r) => setTimeout(r, 500));
+	  return a === (await navigator.storage.estimate()).usage;
+	})()`)
 	usage := eval[float64](t, ctx, `navigator.storage.estimate().then((e) => e.usage)`)
 	quota := usage + 8000
 	if _, err := chromedp.Call(ctx, storage.OverrideQuotaForOrigin, storage.OverrideQuotaForOriginParams{Origin: srv.URL, QuotaSize: &quota}); err != nil {

@@ -149,6 +149,7 @@ func TestReportsDeviceAndServerAgree(t *testing.T) {
 	waitFor(t, s, 10*time.Second, "the org unit named", `document.getElementById("rep-heading").textContent === "服务器汇总：兰州市 城关区"`)
 
 	openInApp(t, s, "#rep-src-device")
+	waitFor(t, s, 30*time.Second, "the tablet's report", `document.getElementById("report") !== null && document.getElementById("report").dataset.source === "device"`)
 	reportShows(t, s, 90*time.Second, "the supervisor's tablet (the team's records)", zhaoAll)
 }
 

@@ -108,7 +108,7 @@ func TestRetentionInBrowser(t *testing.T) {
 	// A link to add a record, as an old page would have had (the app
 	// follows links itself: no reload).
 	eval[bool](t, a, `(() => { const l = document.createElement("a"); l.id = "old-add-link"; l.href = "/record?new=service_record&case=`+string(closed)+`"; document.body.appendChild(l); l.click(); return true; })()`)
-	waitFor(t, a, 20*time.Second, "a new record refused", `document.getElementById("record-archived") !== null && document.getElementById("record-save") === null`)
+	waitFor(t, a, 20*time.Second, "a new record refused", `location.search.includes("new=service_record") && document.getElementById("f-summary") === null && document.getElementById("record-archived") !== null && document.getElementById("record-save") === null`)
 
 	t.Log("the archive reached the server")
 	waitUntilTrue(t, "the archive on the server", func() bool {

@@ -77,7 +77,8 @@ func TestTwoTabletsOfflineThenSync(t *testing.T) {
 	t.Log("tablet A's tab is closed right after a save, and opened again")
 	typeInto(t, a, "case-title", "第二个离线个案")
 	click(t, a, "case-create")
-	waitFor(t, a, 20*time.Second, "saved", `document.getElementById("case-message") && document.getElementById("case-message").textContent === "已保存在本机。"`)
+	// Listed means committed (the first save's "saved" may still be shown).
+	waitFor(t, a, 20*time.Second, "the second case saved", caseListed("第二个离线个案"))
 	if err := chromedp.Cancel(a); err != nil {
 		t.Fatal(err)
 	}
@@ -88,6 +89,7 @@ func TestTwoTabletsOfflineThenSync(t *testing.T) {
 
 	t.Log("the server is back: A sends its outbox, B gets the cases without a reload")
 	srv2 := startServer(t, data, srv.Addr)
+	backOnline(t, a2, b)
 	waitFor(t, a2, 60*time.Second, "tablet A synced", `document.getElementById("net-status").textContent === "已同步" && !document.getElementById("case-list").innerText.includes("待同步")`)
 	waitFor(t, b, 60*time.Second, "tablet B shows both cases", caseListed(secret)+" && "+caseListed("第二个离线个案"))
 
@@ -112,6 +114,7 @@ func TestTwoTabletsOfflineThenSync(t *testing.T) {
 		t.Fatalf("revoked %d devices; want the two tablets:\n%s", revoked, out)
 	}
 	startServer(t, data, srv.Addr)
+	backOnline(t, a2, b)
 	for _, tab := range []context.Context{a2, b} {
 		waitFor(t, tab, 60*time.Second, "the wiped tablet back at the first login, saying why", `document.getElementById("login-name") !== null && !document.getElementById("login-name").disabled && document.querySelector(".jz-known") === null && document.getElementById("login-message").textContent.includes("此设备已注销")`)
 		if n := eval[int](t, tab, `indexedDB.databases().then((d) => d.filter((x) => x.name.startsWith("jiuzhu-u-")).length)`); n != 0 {

@@ -433,7 +433,11 @@ func (b *bench) commit() string {
 	}
 	c := strings.TrimSpace(string(out))
 	args := []string{"-C", b.root, "status", "--porcelain", "--untracked-files=no", "--", "."}
-	if rel, err := filepath.Rel(b.root, b.out); err == nil && !strings.HasPrefix(rel, "..") {
+	table := b.out
+	if !filepath.IsAbs(table) {
+		table = filepath.Join(b.root, table) // main runs from the root
+	}
+	if rel, err := filepath.Rel(b.root, table); err == nil && !strings.HasPrefix(rel, "..") {
 		args = append(args, ":(exclude)"+filepath.ToSlash(rel)) // the table from the run before
 	}
 	if st, err := exec.Command("git", args...).Output(); err == nil && len(bytes.TrimSpace(st)) > 0 {

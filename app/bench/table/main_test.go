@@ -2,6 +2,9 @@ package main
 
 import (
 	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -62,5 +65,38 @@ func TestRowsAndVerdicts(t *testing.T) {
 		if !strings.Contains(doc, want) {
 			t.Errorf("BENCHMARKS.md lacks %q:\n%s", want, doc)
 		}
+	}
+}
+
+// The commit named in the table says "with uncommitted changes" for changes
+// to the code, not for the table the run before wrote.
+func TestCommitIgnoresItsOwnTable(t *testing.T) {
+	dir := t.TempDir()
+	git := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=t", "-c", "user.email=t@t"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	write := func(name, text string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	git("init", "-q")
+	write("BENCHMARKS.md", "old table\n")
+	write("main.go", "package main\n")
+	git("add", ".")
+	git("commit", "-q", "-m", "first")
+	b := &bench{root: dir, out: "BENCHMARKS.md"}
+	write("BENCHMARKS.md", "the run before's table\n")
+	if c := b.commit(); strings.Contains(c, "uncommitted") || c == "unknown" {
+		t.Errorf("with only the table changed: %q", c)
+	}
+	write("main.go", "package main // changed\n")
+	if c := b.commit(); !strings.Contains(c, "with uncommitted changes") {
+		t.Errorf("with the code changed: %q", c)
 	}
 }

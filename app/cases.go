@@ -199,17 +199,23 @@ func (p *casesPage) render(l i18n.Lang) ui {
 		),
 		goapp.P().ID("case-count").Class("jz-hint").Attr("aria-live", "polite").DataSet("q", p.answered).Text(count),
 	}
+	// The results sit in one container, so that what they hold (nothing
+	// while the index loads, the empty text, the list and its "more"
+	// button) never shifts the new-case form below: go-app would replace
+	// it, losing what the worker is typing and the save it is running.
+	var results []ui
 	switch {
 	case p.idx == nil: // not "0 cases" while the index loads
 	case len(items) == 0:
-		body = append(body, goapp.P().Class("jz-empty").Text(t(i18n.SectionEmpty)))
+		results = append(results, goapp.P().Class("jz-empty").Text(t(i18n.SectionEmpty)))
 	default:
-		body = append(body, goapp.Ul().ID("case-list").Class("jz-rows").Body(items...))
+		results = append(results, goapp.Ul().ID("case-list").Class("jz-rows").Body(items...))
 		if p.res.Total > len(p.res.Rows) {
-			body = append(body, goapp.Button().ID("case-more").Class("secondary").
+			results = append(results, goapp.Button().ID("case-more").Class("secondary").
 				Text(fmt.Sprintf(t(i18n.CasesMore), len(p.res.Rows), p.res.Total)).OnClick(p.onMore))
 		}
 	}
+	body = append(body, goapp.Div().ID("case-results").Body(results...))
 	body = append(body,
 		goapp.H2().Text(t(i18n.CasesNew)),
 		goapp.Form().ID("case-new").Class("jz-inline-form").OnSubmit(p.onCreate).Body(

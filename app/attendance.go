@@ -2,7 +2,6 @@ package app
 
 import (
 	"cmp"
-	"context"
 	"fmt"
 	"slices"
 	"strconv"
@@ -119,32 +118,25 @@ func (p *recordPage) onAttend(ctx goapp.Context, e goapp.Event) {
 		mk.present = !mk.taken || !mk.present
 	}
 	mk.taken = true
-	sess := theDevice.Session()
 	me, _ := theDevice.User()
-	if sess == nil {
+	if theDevice.Session() == nil {
 		return
 	}
 	now := time.Now()
 	mk.at = now.UTC().Format(time.RFC3339)
 	p.att.marks[member], p.att.saving[member] = mk, true
 	p.attTaps++
-	att, session, l := p.att, p.id, langOf(p.lang)
-	edits := attendanceEdits(p.root, p.id, member, mk.present, mk.participation, me, now)
-	ctx.Async(func() {
-		_, err := sess.Edit(context.Background(), me, edits...)
-		if err == nil {
-			theDevice.Kick() // see saveEdits
+	att, session := p.att, p.id
+	var failed string
+	saveEditsThen(ctx, langOf(p.lang), attendanceEdits(p.root, p.id, member, mk.present, mk.participation, me, now), &failed, func(ctx goapp.Context, ok bool) {
+		delete(att.saving, member)
+		if p.id != session {
+			return // the worker has gone on to another record
 		}
-		ctx.Dispatch(func(ctx goapp.Context) {
-			delete(att.saving, member)
-			if p.id != session {
-				return // the worker has gone on to another record
-			}
-			if err != nil {
-				p.msg = saveError(l, err)
-			}
-			p.load(ctx) // the grid as stored: with the tap, or without it if it failed
-		})
+		if !ok {
+			p.msg = failed
+		}
+		p.load(ctx) // the grid as stored: with the tap, or without it if it failed
 	})
 }
 

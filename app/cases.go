@@ -121,34 +121,23 @@ func (p *casesPage) onCreate(ctx goapp.Context, e goapp.Event) {
 		p.title = el.Get("value").String()
 	}
 	title := strings.TrimSpace(p.title)
-	sess := theDevice.Session()
 	me, _ := theDevice.User()
-	if sess == nil || title == "" {
+	if theDevice.Session() == nil || title == "" {
 		return
 	}
 	p.msg = "" // no earlier "saved" while this one is under way
-	ctx.Async(func() {
-		id := newRecID(model.TypeCase)
-		_, err := sess.Edit(context.Background(), me,
-			sync.Edit{Rec: id, Field: sync.FieldRoot, Value: model.Str(string(id))},
-			sync.Edit{Rec: id, Field: "title", Value: model.Str(title)},
-			sync.Edit{Rec: id, Field: "worker", Value: model.Str(me)},
-			sync.Edit{Rec: id, Field: "opened", Value: model.Date(time.Now())},
-		)
-		if err == nil {
-			theDevice.Kick() // see saveEdits
+	id := newRecID(model.TypeCase)
+	saveEdits(ctx, l, []sync.Edit{
+		{Rec: id, Field: sync.FieldRoot, Value: model.Str(string(id))},
+		{Rec: id, Field: "title", Value: model.Str(title)},
+		{Rec: id, Field: "worker", Value: model.Str(me)},
+		{Rec: id, Field: "opened", Value: model.Date(time.Now())},
+	}, &p.msg, func(ctx goapp.Context) {
+		p.title, p.msg = "", i18n.T(l, i18n.CasesSaved)
+		if el := goapp.Window().GetElementByID("case-title"); el.Truthy() {
+			el.Set("value", "")
 		}
-		ctx.Dispatch(func(ctx goapp.Context) {
-			if err != nil {
-				p.msg = saveError(l, err)
-				return
-			}
-			p.title, p.msg = "", i18n.T(l, i18n.CasesSaved)
-			if el := goapp.Window().GetElementByID("case-title"); el.Truthy() {
-				el.Set("value", "")
-			}
-			p.load(ctx)
-		})
+		p.load(ctx)
 	})
 }
 
@@ -295,9 +284,20 @@ func saveError(l i18n.Lang, err error) string {
 }
 
 // saveEdits saves edits on the tablet off the UI goroutine; back on it, a
-// failure goes into *msg (saveError) and a success pokes the sync loop and
-// runs saved.
+// failure goes into *msg (saveError) and a success runs saved.
 func saveEdits(ctx goapp.Context, l i18n.Lang, edits []sync.Edit, msg *string, saved func(goapp.Context)) {
+	saveEditsThen(ctx, l, edits, msg, func(ctx goapp.Context, ok bool) {
+		if ok {
+			saved(ctx)
+		}
+	})
+}
+
+// saveEditsThen is saveEdits with an after that runs either way (ok false:
+// *msg says why). A save that commits pokes the sync loop at once, not in
+// the dispatch: a worker who taps away removes the page, and go-app drops
+// its dispatches.
+func saveEditsThen(ctx goapp.Context, l i18n.Lang, edits []sync.Edit, msg *string, after func(ctx goapp.Context, ok bool)) {
 	sess := theDevice.Session()
 	me, _ := theDevice.User()
 	if sess == nil {
@@ -306,16 +306,13 @@ func saveEdits(ctx goapp.Context, l i18n.Lang, edits []sync.Edit, msg *string, s
 	ctx.Async(func() {
 		_, err := sess.Edit(context.Background(), me, edits...)
 		if err == nil {
-			// Here, not in the dispatch: a worker who taps away at once
-			// removes the page, and go-app drops its dispatches.
 			theDevice.Kick()
 		}
 		ctx.Dispatch(func(ctx goapp.Context) {
 			if err != nil {
 				*msg = saveError(l, err)
-				return
 			}
-			saved(ctx)
+			after(ctx, err == nil)
 		})
 	})
 }

@@ -7,6 +7,9 @@
 // .gitkeep, so the package compiles before the first build and the server
 // then answers requests for app.wasm with a message saying to build it.
 //
+// loader.js is the wasm fetch that RewriteLoader (loader.go) puts into
+// go-app's /app.js.
+//
 // Assets (assets.go) serves these files from memory: app.wasm in the best
 // precompressed encoding the browser accepts, everything with an ETag. The
 // package has no routes and no go-app dependency; the server and the

@@ -130,24 +130,44 @@ func title(d *client.Device, id sync.RecID) string {
 	return v
 }
 
+// twoTablets adds the user wang to ls and logs him in on two devices.
+func twoTablets(t *testing.T, ls *liveServer) (tablet, other *client.Device) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := ls.srv.AddUser(ctx, server.NewUser{Name: "wang", Password: password, Role: store.RoleWorker, Team: "t1", Org: "620102"}); err != nil {
+		t.Fatal(err)
+	}
+	var devs [2]*client.Device
+	for i := range devs {
+		d, err := client.Login(ctx, ls.url(), "wang", password)
+		if err != nil {
+			t.Fatal(err)
+		}
+		devs[i] = d
+	}
+	return devs[0], devs[1]
+}
+
 // run starts the loop for device d and returns its status log, its kick
-// channel and a stop function.
-func run(t *testing.T, d *client.Device, wiped *bool) (*statusLog, chan struct{}, func() error) {
+// channel and a stop function; tune may change the loop's configuration.
+func run(t *testing.T, d *client.Device, wiped *bool, tune ...func(*syncer.Config)) (*statusLog, chan struct{}, func() error) {
 	log := &statusLog{}
 	kick := make(chan struct{}, 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
-	go func() {
-		errc <- syncer.Run(ctx, syncer.Config{
-			Session:    d.Session,
-			Store:      d.Store,
-			Dial:       func(ctx context.Context) (syncer.Conn, error) { return d.Dial(ctx) },
-			OnStatus:   log.set,
-			OnRevoked:  func(ctx context.Context) error { *wiped = true; return d.Store.Wipe(ctx) },
-			MinBackoff: 50 * time.Millisecond,
-			MaxBackoff: 200 * time.Millisecond,
-		}, kick)
-	}()
+	cfg := syncer.Config{
+		Session:    d.Session,
+		Store:      d.Store,
+		Dial:       func(ctx context.Context) (syncer.Conn, error) { return d.Dial(ctx) },
+		OnStatus:   log.set,
+		OnRevoked:  func(ctx context.Context) error { *wiped = true; return d.Store.Wipe(ctx) },
+		MinBackoff: 50 * time.Millisecond,
+		MaxBackoff: 200 * time.Millisecond,
+	}
+	for _, f := range tune {
+		f(&cfg)
+	}
+	go func() { errc <- syncer.Run(ctx, cfg, kick) }()
 	var once gosync.Once
 	var result error
 	stop := func() error {
@@ -163,17 +183,7 @@ func TestLoopFollowsPokesEditsAndOutages(t *testing.T) {
 	ls := startServer(t, dir, "127.0.0.1:0")
 	addr := ls.addr
 	ctx := context.Background()
-	if _, err := ls.srv.AddUser(ctx, server.NewUser{Name: "wang", Password: password, Role: store.RoleWorker, Team: "t1", Org: "620102"}); err != nil {
-		t.Fatal(err)
-	}
-	tablet, err := client.Login(ctx, ls.url(), "wang", password)
-	if err != nil {
-		t.Fatal(err)
-	}
-	other, err := client.Login(ctx, ls.url(), "wang", password)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tablet, other := twoTablets(t, ls)
 	var wiped bool
 	status, kick, stop := run(t, tablet, &wiped)
 	eventually(t, "the loop to be up to date", func() bool { return status.get().State == syncer.UpToDate })
@@ -302,37 +312,17 @@ func (c *racyConn) Recv(ctx context.Context) ([]byte, error) {
 func TestPokeDuringPullIsNotLost(t *testing.T) {
 	ls := startServer(t, t.TempDir(), "127.0.0.1:0")
 	ctx := context.Background()
-	if _, err := ls.srv.AddUser(ctx, server.NewUser{Name: "wang", Password: password, Role: store.RoleWorker, Team: "t1", Org: "620102"}); err != nil {
-		t.Fatal(err)
-	}
-	tablet, err := client.Login(ctx, ls.url(), "wang", password)
-	if err != nil {
-		t.Fatal(err)
-	}
-	other, err := client.Login(ctx, ls.url(), "wang", password)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tablet, other := twoTablets(t, ls)
 	conn := &racyConn{armed: make(chan func(), 1)}
-	status := &statusLog{}
-	kick := make(chan struct{}, 1)
-	runCtx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		syncer.Run(runCtx, syncer.Config{
-			Session: tablet.Session,
-			Store:   tablet.Store,
-			Dial: func(ctx context.Context) (syncer.Conn, error) {
-				c, err := tablet.Dial(ctx)
-				conn.Conn = c
-				return conn, err
-			},
-			OnStatus: status.set,
-			Refresh:  time.Hour, // no refresh round can hide a lost poke
-		}, kick)
-	}()
-	t.Cleanup(func() { cancel(); <-done })
+	var wiped bool
+	status, kick, _ := run(t, tablet, &wiped, func(cfg *syncer.Config) {
+		cfg.Dial = func(ctx context.Context) (syncer.Conn, error) {
+			c, err := tablet.Dial(ctx)
+			conn.Conn = c
+			return conn, err
+		}
+		cfg.Refresh = time.Hour // no refresh round can hide a lost poke
+	})
 	eventually(t, "the loop to be up to date", func() bool { return status.get().State == syncer.UpToDate })
 
 	c := newCase(t, other, "拉取时另一台平板写的") // written now, pushed during the pull

@@ -2,13 +2,10 @@ package e2e
 
 import (
 	"context"
-	"crypto/rand"
 	"testing"
 	"time"
 
 	"jiuzhu/server/client"
-	"jiuzhu/shared/model"
-	"jiuzhu/shared/sync"
 )
 
 // The new-case form stays where it is while the list above it changes
@@ -36,14 +33,7 @@ func TestNewCaseFormKeptWhileListChanges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ent [10]byte
-	rand.Read(ent[:])
-	c := sync.MakeRecID(model.TypeCase, time.Now().UnixMilli(), ent)
-	if err := other.Edit(bg, sync.Edit{Rec: c, Field: sync.FieldRoot, Value: model.Str(string(c))},
-		sync.Edit{Rec: c, Field: "title", Value: model.Str("另一台平板的个案")},
-		sync.Edit{Rec: c, Field: "worker", Value: model.Str(other.User.ID)}); err != nil {
-		t.Fatal(err)
-	}
+	caseOn(t, other, "另一台平板的个案")
 	if _, err := other.Sync(bg); err != nil {
 		t.Fatal(err)
 	}

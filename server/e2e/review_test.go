@@ -34,18 +34,13 @@ func TestConflictReviewInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ent [10]byte
-	rand.Read(ent[:])
-	c := sync.MakeRecID(model.TypeCase, time.Now().UnixMilli(), ent)
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
-	must(a.Edit(bg, sync.Edit{Rec: c, Field: sync.FieldRoot, Value: model.Str(string(c))},
-		sync.Edit{Rec: c, Field: "title", Value: model.Str("原标题")},
-		sync.Edit{Rec: c, Field: "worker", Value: model.Str(a.User.ID)}))
+	c := caseOn(t, a, "原标题")
 	_, err = a.Sync(bg)
 	must(err)
 	_, err = b.Sync(bg)
@@ -88,4 +83,18 @@ func waitUntilTrue(t *testing.T, what string, f func() bool) {
 		}
 	}
 	t.Fatalf("timed out waiting for %s", what)
+}
+
+// caseOn writes a new case of d's user on device d (not yet synced).
+func caseOn(t *testing.T, d *client.Device, title string) sync.RecID {
+	t.Helper()
+	var ent [10]byte
+	rand.Read(ent[:])
+	c := sync.MakeRecID(model.TypeCase, time.Now().UnixMilli(), ent)
+	if err := d.Edit(context.Background(), sync.Edit{Rec: c, Field: sync.FieldRoot, Value: model.Str(string(c))},
+		sync.Edit{Rec: c, Field: "title", Value: model.Str(title)},
+		sync.Edit{Rec: c, Field: "worker", Value: model.Str(d.User.ID)}); err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
